@@ -1,0 +1,11 @@
+namespace DemoUpstream.ServiceTime;
+
+/// <summary>A distribution of simulated service times.</summary>
+internal interface IServiceTimeDistribution
+{
+    /// <summary>Draws one service time from <paramref name="random"/>.</summary>
+    TimeSpan Sample(Random random);
+
+    /// <summary>The distribution's mean.</summary>
+    TimeSpan Mean { get; }
+}

@@ -1,0 +1,85 @@
+using System.Globalization;
+using DemoUpstream.Slots;
+using Microsoft.Extensions.Options;
+
+namespace DemoUpstream.Work;
+
+/// <summary>Serves simulated work on every path nothing else claims, and the test-facing stats.</summary>
+internal static class SimulatedWorkEndpoints
+{
+    public static IEndpointRouteBuilder MapSimulatedWork(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/demo/stats", (SlotPool slots) => Results.Json(new
+        {
+            slots = slots.Slots,
+            busy = slots.Busy,
+            queue_length = slots.QueueLength,
+            max_in_flight = slots.MaxInFlight,
+        }));
+        endpoints.MapPost("/demo/stats/reset", (SlotPool slots) =>
+        {
+            slots.ResetMaxInFlight();
+            return Results.NoContent();
+        });
+        endpoints.MapFallback(ServeAsync);
+        return endpoints;
+    }
+
+    private static async Task ServeAsync(
+        HttpContext context, SlotPool slots, ServiceTimeSampler sampler, TimeProvider time, IOptions<DemoUpstreamOptions> options)
+    {
+        TimeSpan serviceTime;
+        if (context.Request.Query.TryGetValue("ms", out var msText))
+        {
+            if (!double.TryParse(msText, NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) || !double.IsFinite(ms) || ms < 0 || ms > 600_000)
+            {
+                await Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "Invalid 'ms' query parameter",
+                    detail: $"'ms' must be a number of milliseconds between 0 and 600000, got '{msText}'.").ExecuteAsync(context);
+                return;
+            }
+
+            serviceTime = TimeSpan.FromMilliseconds(ms);
+        }
+        else
+        {
+            serviceTime = sampler.Next();
+        }
+
+        var ct = context.RequestAborted;
+        var arrived = time.GetTimestamp();
+        await slots.AcquireAsync(ct);
+        int inFlight;
+        TimeSpan queued, inSlot;
+        try
+        {
+            var acquired = time.GetTimestamp();
+            queued = time.GetElapsedTime(arrived, acquired);
+            await Task.Delay(serviceTime, time, ct);
+            inSlot = time.GetElapsedTime(acquired);
+
+            // Measured while this request still holds its slot, so the report counts it.
+            inFlight = slots.InFlight;
+        }
+        finally
+        {
+            slots.Release();
+        }
+
+        var headers = context.Response.Headers;
+        headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"app;dur={inSlot.TotalMilliseconds:0.###}");
+        headers["endpoint-load-metrics"] = string.Create(
+            CultureInfo.InvariantCulture, $"TEXT named_metrics.inflight={inFlight}, named_metrics.limit={slots.Slots}");
+        headers["X-Demo-Queue-Ms"] = queued.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
+        await context.Response.WriteAsJsonAsync(
+            new
+            {
+                service = options.Value.ServiceName,
+                path = context.Request.Path.Value,
+                queue_ms = Math.Round(queued.TotalMilliseconds, 3),
+                app_ms = Math.Round(inSlot.TotalMilliseconds, 3),
+            },
+            ct);
+    }
+}
