@@ -1,2 +1,18 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Gateway.Hosting;
+
+try
+{
+    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Configuration.AddGatewayConfigFile(args);
+    builder.Services.AddGateway(builder.Configuration);
+
+    var app = builder.Build();
+    app.MapGateway();
+    app.Run();
+    return 0;
+}
+catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var message))
+{
+    Console.Error.WriteLine($"Gateway: {message}");
+    return 2;
+}

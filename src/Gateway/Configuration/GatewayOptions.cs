@@ -1,0 +1,62 @@
+namespace Gateway.Configuration;
+
+/// <summary>The <c>Gateway</c> configuration section. Every value has a documented default.</summary>
+public sealed class GatewayOptions
+{
+    public const string SectionName = "Gateway";
+
+    /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
+    public QueueOptions Queue { get; set; } = new();
+
+    /// <summary>Balancing settings shared by <c>LeastOutstanding</c> and <c>ConcurrencyAware</c>.</summary>
+    public LoadBalancingOptions LoadBalancing { get; set; } = new();
+
+    /// <summary>Per-request timing and its reporting.</summary>
+    public TimingOptions Timing { get; set; } = new();
+}
+
+/// <summary>The <c>Gateway:Queue</c> section. Cluster metadata can override each value per cluster.</summary>
+public sealed class QueueOptions
+{
+    /// <summary>Most requests waiting per cluster; beyond it requests get 503 <c>queue_full</c>. 0 disables queueing. Default 1000.</summary>
+    public int MaxLength { get; set; } = 1000;
+
+    /// <summary>Longest a request waits for a slot before 503 <c>queue_timeout</c>. Default 30 s.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>Retry-After</c> sent with queue rejections, in whole seconds. Default 1.</summary>
+    public int RetryAfterSeconds { get; set; } = 1;
+}
+
+/// <summary>The <c>Gateway:LoadBalancing</c> section.</summary>
+public sealed class LoadBalancingOptions
+{
+    /// <summary>
+    /// Concurrency limit for destinations whose metadata sets none and whose upstream has not reported one.
+    /// Unset (the default) means no limit until the upstream reports its own.
+    /// </summary>
+    public int? DefaultConcurrencyLimit { get; set; }
+
+    /// <summary>
+    /// How long an upstream's report of in-flight work from other callers (other gateway replicas) is trusted.
+    /// After that the estimate drops to zero, so a silent upstream is not avoided forever. Default 1 s.
+    /// </summary>
+    public TimeSpan LoadReportTtl { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Seed for random tie-breaking; unset means a random seed.</summary>
+    public int? Seed { get; set; }
+}
+
+/// <summary>The <c>Gateway:Timing</c> section.</summary>
+public sealed class TimingOptions
+{
+    /// <summary>
+    /// Append the gateway's own figures (<c>gateway</c>, <c>queue</c>, <c>upstream</c>, <c>ulq</c>) to the
+    /// <c>Server-Timing</c> response header. Useful in development and load tests; it tells clients about
+    /// upstream internals, so the default is off.
+    /// </summary>
+    public bool ServerTimingHeader { get; set; }
+
+    /// <summary>Write one structured access-log line per proxied request. Default on.</summary>
+    public bool AccessLog { get; set; } = true;
+}

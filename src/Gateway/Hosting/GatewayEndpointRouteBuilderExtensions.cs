@@ -1,0 +1,28 @@
+using Gateway.Configuration;
+using Gateway.LoadBalancing;
+using Gateway.Timing;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Hosting;
+
+/// <summary>Maps the gateway's endpoints and the proxy pipeline, in request-path order.</summary>
+public static class GatewayEndpointRouteBuilderExtensions
+{
+    public static IEndpointRouteBuilder MapGateway(this IEndpointRouteBuilder endpoints)
+    {
+        // Resolve options first: a bad value should stop start-up naming its key, before YARP's own
+        // config validation (inside MapReverseProxy) reports the same problem without the key.
+        _ = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+
+        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        endpoints.MapReverseProxy(pipeline =>
+        {
+            pipeline.UseMiddleware<RequestTimingMiddleware>();
+            pipeline.UseSessionAffinity();
+            pipeline.UseMiddleware<ConcurrencyGateMiddleware>();
+            pipeline.UseLoadBalancing();
+            pipeline.UsePassiveHealthChecks();
+        });
+        return endpoints;
+    }
+}

@@ -1,0 +1,34 @@
+using Gateway.Configuration;
+using Gateway.LoadBalancing;
+using Gateway.Metrics;
+using Gateway.Timing;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.LoadBalancing;
+
+namespace Gateway.Hosting;
+
+/// <summary>Registers the gateway: YARP from the <c>ReverseProxy</c> section plus the gateway's own parts.</summary>
+public static class GatewayServiceCollectionExtensions
+{
+    public static IServiceCollection AddGateway(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<GatewayOptions>()
+            .Bind(configuration.GetSection(GatewayOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.AddSingleton<ClusterGateRegistry>();
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<ILoadBalancingPolicy, LeastOutstandingPolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
+        services.AddProblemDetails();
+
+        services.AddReverseProxy()
+            .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransforms<UpstreamTimingTransformProvider>();
+        return services;
+    }
+}

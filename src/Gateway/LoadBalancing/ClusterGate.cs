@@ -1,0 +1,339 @@
+using Gateway.Configuration;
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.LoadBalancing;
+
+/// <summary>
+/// One cluster's view of its destinations' occupancy, and its gateway-side FIFO queue.
+/// Picking a destination and counting the request happen under one lock, so a burst spreads
+/// instead of piling onto whichever destination looked idle a moment ago.
+/// </summary>
+internal sealed class ClusterGate
+{
+    private readonly object _sync = new();
+    private readonly Dictionary<string, DestinationLoad> _loads = new(StringComparer.OrdinalIgnoreCase);
+    private readonly LinkedList<Waiter> _queue = new();
+    private readonly TimeProvider _time;
+    private readonly Func<GatewayOptions> _options;
+    private readonly Random _random;
+    private ClusterModel? _settingsModel;
+    private GatewayOptions? _settingsOptions;
+    private ClusterGateSettings _settings;
+    private ITimer? _retryTimer;
+    private int _queueLength;
+
+    public ClusterGate(string clusterId, TimeProvider time, Func<GatewayOptions> options)
+    {
+        ClusterId = clusterId;
+        _time = time;
+        _options = options;
+        var current = options();
+        _random = current.LoadBalancing.Seed is { } seed ? new Random(seed) : new Random();
+        _settings = ClusterGateSettings.From(null, current);
+    }
+
+    public string ClusterId { get; }
+
+    public int QueueLength => Volatile.Read(ref _queueLength);
+
+    /// <summary>
+    /// Picks the destination with the fewest requests in flight from this gateway and counts the
+    /// request against it, ignoring limits. Never waits; null only when there are no candidates.
+    /// </summary>
+    public DestinationLease? TryAcquireLeastOutstanding(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates)
+    {
+        lock (_sync)
+        {
+            RefreshLocked(cluster);
+            return TryPickLocked(candidates, enforceLimits: false, _time.GetTimestamp());
+        }
+    }
+
+    /// <summary>
+    /// Ranks like <see cref="TryAcquireLeastOutstanding"/> without counting: for a policy called outside the gate.
+    /// </summary>
+    public DestinationState? PeekLeastOutstanding(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates)
+    {
+        lock (_sync)
+        {
+            RefreshLocked(cluster);
+            var lease = TryPickLocked(candidates, enforceLimits: false, _time.GetTimestamp());
+            if (lease is null)
+            {
+                return null;
+            }
+
+            lease.Load.InFlight--;
+            return lease.Destination;
+        }
+    }
+
+    /// <summary>
+    /// Takes a slot on the destination with the most free slots, or waits in FIFO order for one.
+    /// Fails fast when the queue is full; gives up at the queue timeout or when the client aborts.
+    /// </summary>
+    public async ValueTask<GateResult> AcquireAsync(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, CancellationToken aborted)
+    {
+        var start = _time.GetTimestamp();
+        Waiter waiter;
+        ClusterGateSettings settings;
+        lock (_sync)
+        {
+            settings = RefreshLocked(cluster);
+            if (_queue.Count == 0 && TryPickLocked(candidates, enforceLimits: true, start) is { } lease)
+            {
+                return new GateResult(GateOutcome.Granted, lease, TimeSpan.Zero);
+            }
+
+            if (_queue.Count >= settings.MaxQueueLength)
+            {
+                return new GateResult(GateOutcome.QueueFull, null, TimeSpan.Zero);
+            }
+
+            waiter = new Waiter(this, candidates);
+            waiter.Node = _queue.AddLast(waiter);
+            _queueLength = _queue.Count;
+            ScheduleRetryLocked(start);
+        }
+
+        DestinationLease? granted;
+        using (var timeout = new CancellationTokenSource(settings.QueueTimeout, _time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token))
+        using (linked.Token.UnsafeRegister(static state => ((Waiter)state!).Abandon(), waiter))
+        {
+            granted = await waiter.Completion.Task.ConfigureAwait(false);
+        }
+
+        var waited = _time.GetElapsedTime(start);
+        if (granted is not null)
+        {
+            return new GateResult(GateOutcome.Granted, granted, waited);
+        }
+
+        return new GateResult(aborted.IsCancellationRequested ? GateOutcome.ClientAborted : GateOutcome.QueueTimeout, null, waited);
+    }
+
+    /// <summary>
+    /// Takes in an upstream's load report, received while <paramref name="lease"/> is still held. The upstream
+    /// counted this request, and so does <see cref="DestinationLoad.InFlight"/>; the difference is other callers' work.
+    /// </summary>
+    public void ReportLoad(DestinationLease lease, int? reportedInFlight, int? reportedLimit)
+    {
+        List<(Waiter, DestinationLease)>? grants = null;
+        lock (_sync)
+        {
+            var load = lease.Load;
+            load.ReportsMissing = reportedInFlight is null && reportedLimit is null;
+            if (reportedLimit is > 0)
+            {
+                load.ReportedLimit = reportedLimit;
+            }
+
+            if (reportedInFlight is >= 0)
+            {
+                var now = _time.GetTimestamp();
+                load.OthersInFlight = Math.Max(0, reportedInFlight.Value - load.InFlight);
+                load.OthersValidUntil = now + (long)(_settings.LoadReportTtl.TotalSeconds * _time.TimestampFrequency);
+            }
+
+            DispatchLocked(ref grants);
+        }
+
+        Complete(grants);
+    }
+
+    /// <summary>A consistent copy of every destination's figures, for metrics.</summary>
+    public IReadOnlyList<(string DestinationId, int InFlight, int? Limit)> Snapshot()
+    {
+        lock (_sync)
+        {
+            return _loads.Values.Select(l => (l.DestinationId, l.InFlight, l.LastLimit)).ToArray();
+        }
+    }
+
+    internal void Release(DestinationLease lease)
+    {
+        List<(Waiter, DestinationLease)>? grants = null;
+        lock (_sync)
+        {
+            lease.Load.InFlight--;
+            DispatchLocked(ref grants);
+        }
+
+        Complete(grants);
+    }
+
+    private static void Complete(List<(Waiter Waiter, DestinationLease Lease)>? grants)
+    {
+        if (grants is null)
+        {
+            return;
+        }
+
+        // Outside the lock: completions never run user code under it.
+        foreach (var (waiter, lease) in grants)
+        {
+            waiter.Completion.TrySetResult(lease);
+        }
+    }
+
+    private void Abandon(Waiter waiter)
+    {
+        lock (_sync)
+        {
+            if (waiter.Node?.List is null)
+            {
+                // Already granted: the lease reaches the awaiting request, which releases it.
+                return;
+            }
+
+            _queue.Remove(waiter.Node);
+            _queueLength = _queue.Count;
+        }
+
+        waiter.Completion.TrySetResult(null);
+    }
+
+    private ClusterGateSettings RefreshLocked(ClusterModel? cluster)
+    {
+        var options = _options();
+        if (!ReferenceEquals(cluster, _settingsModel) || !ReferenceEquals(options, _settingsOptions))
+        {
+            _settingsModel = cluster;
+            _settingsOptions = options;
+            _settings = ClusterGateSettings.From(cluster, options);
+        }
+
+        return _settings;
+    }
+
+    private void DispatchLocked(ref List<(Waiter, DestinationLease)>? grants)
+    {
+        if (_queue.Count == 0)
+        {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+
+        // Strict FIFO: the oldest waiter takes the next free slot; those behind it keep their place.
+        while (_queue.First is { } head && TryPickLocked(head.Value.Candidates, enforceLimits: true, now) is { } lease)
+        {
+            _queue.RemoveFirst();
+            (grants ??= []).Add((head.Value, lease));
+        }
+
+        _queueLength = _queue.Count;
+        ScheduleRetryLocked(now);
+    }
+
+    private void ScheduleRetryLocked(long now)
+    {
+        if (_queue.Count == 0)
+        {
+            return;
+        }
+
+        // Waiters held back only by other callers' reported work would otherwise wait for a release that may
+        // never come from this gateway. Look again when the oldest such report stops being trusted.
+        long? earliest = null;
+        foreach (var load in _loads.Values)
+        {
+            if (load.OthersInFlight > 0 && load.OthersValidUntil > now && (earliest is null || load.OthersValidUntil < earliest))
+            {
+                earliest = load.OthersValidUntil;
+            }
+        }
+
+        if (earliest is null)
+        {
+            return;
+        }
+
+        var due = TimeSpan.FromSeconds((double)(earliest.Value - now) / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1);
+        _retryTimer ??= _time.CreateTimer(static state => ((ClusterGate)state!).OnRetryTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _retryTimer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnRetryTimer()
+    {
+        List<(Waiter, DestinationLease)>? grants = null;
+        lock (_sync)
+        {
+            DispatchLocked(ref grants);
+        }
+
+        Complete(grants);
+    }
+
+    private DestinationLease? TryPickLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
+    {
+        DestinationLoad? best = null;
+        DestinationState? bestDestination = null;
+        var bestScore = long.MinValue;
+        var ties = 0;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var destination = candidates[i];
+            if (!_loads.TryGetValue(destination.DestinationId, out var load))
+            {
+                load = new DestinationLoad(destination.DestinationId);
+                _loads.Add(destination.DestinationId, load);
+            }
+
+            var limit = load.EffectiveLimit(destination, _settings);
+            load.LastLimit = limit;
+            long score;
+            if (!enforceLimits)
+            {
+                score = -load.InFlight;
+            }
+            else
+            {
+                var occupied = load.InFlight + load.OthersAt(now);
+                if (limit is { } l)
+                {
+                    score = l - occupied;
+                    if (score <= 0)
+                    {
+                        continue;
+                    }
+                }
+                else
+                {
+                    // No known limit: always has room, and ranks above any limited destination.
+                    score = int.MaxValue - occupied;
+                }
+            }
+
+            if (score > bestScore)
+            {
+                (best, bestDestination, bestScore, ties) = (load, destination, score, 1);
+            }
+            else if (score == bestScore && _random.Next(++ties) == 0)
+            {
+                // Reservoir sampling: each tied destination is equally likely.
+                (best, bestDestination) = (load, destination);
+            }
+        }
+
+        if (best is null || bestDestination is null)
+        {
+            return null;
+        }
+
+        best.InFlight++;
+        return new DestinationLease(this, best, bestDestination);
+    }
+
+    private sealed class Waiter(ClusterGate gate, IReadOnlyList<DestinationState> candidates)
+    {
+        public IReadOnlyList<DestinationState> Candidates { get; } = candidates;
+
+        public TaskCompletionSource<DestinationLease?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public LinkedListNode<Waiter>? Node { get; set; }
+
+        public void Abandon() => gate.Abandon(this);
+    }
+}

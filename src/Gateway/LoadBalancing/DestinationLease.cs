@@ -1,0 +1,31 @@
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.LoadBalancing;
+
+/// <summary>One request's claim on one destination's slot. Disposing it frees the slot exactly once.</summary>
+internal sealed class DestinationLease : IDisposable
+{
+    private readonly ClusterGate _gate;
+    private int _released;
+
+    public DestinationLease(ClusterGate gate, DestinationLoad load, DestinationState destination)
+    {
+        _gate = gate;
+        Load = load;
+        Destination = destination;
+    }
+
+    public DestinationLoad Load { get; }
+
+    public DestinationState Destination { get; }
+
+    public ClusterGate Gate => _gate;
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _released, 1) == 0)
+        {
+            _gate.Release(this);
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using Yarp.ReverseProxy.Model;
+
+namespace Gateway.LoadBalancing;
+
+/// <summary>
+/// What one gateway knows about one destination's occupancy. Mutated only under its
+/// <see cref="ClusterGate"/>'s lock; read without it only by metrics, which tolerate a torn view.
+/// </summary>
+internal sealed class DestinationLoad(string destinationId)
+{
+    private DestinationModel? _model;
+    private int? _configuredLimit;
+
+    public string DestinationId { get; } = destinationId;
+
+    /// <summary>Requests this gateway has in flight at the destination.</summary>
+    public int InFlight { get; set; }
+
+    /// <summary>The concurrency limit the upstream last reported (<c>named_metrics.limit</c>).</summary>
+    public int? ReportedLimit { get; set; }
+
+    /// <summary>True once a response from this destination came back without a usable load report.</summary>
+    public bool ReportsMissing { get; set; }
+
+    /// <summary>In-flight work from other callers, estimated from the last load report.</summary>
+    public int OthersInFlight { get; set; }
+
+    /// <summary>Timestamp after which <see cref="OthersInFlight"/> is no longer trusted.</summary>
+    public long OthersValidUntil { get; set; }
+
+    /// <summary>The limit in force at the last pick, for metrics. Null means unlimited.</summary>
+    public int? LastLimit { get; set; }
+
+    /// <summary>The limit from destination metadata, else cluster metadata; parsed once per config model.</summary>
+    public int? ConfiguredLimit(DestinationState destination, int? clusterLimit)
+    {
+        var model = destination.Model;
+        if (!ReferenceEquals(model, _model))
+        {
+            _model = model;
+            _configuredLimit = GatewayMetadata.ReadPositiveInt(model.Config.Metadata, GatewayMetadata.ConcurrencyLimit);
+        }
+
+        return _configuredLimit ?? clusterLimit;
+    }
+
+    /// <summary>
+    /// The limit in force: destination metadata, cluster metadata, the upstream's reported limit, then the
+    /// configured default. With none of those, one request probes until the first response tells us the
+    /// limit, so a cold burst cannot overfill an upstream; an upstream that never reports is unlimited.
+    /// </summary>
+    public int? EffectiveLimit(DestinationState destination, ClusterGateSettings settings) =>
+        ConfiguredLimit(destination, settings.ClusterLimit)
+        ?? ReportedLimit
+        ?? settings.DefaultLimit
+        ?? (ReportsMissing ? null : 1);
+
+    public int OthersAt(long now) => now < OthersValidUntil ? OthersInFlight : 0;
+}

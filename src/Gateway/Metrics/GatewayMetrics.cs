@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Gateway.LoadBalancing;
+
+namespace Gateway.Metrics;
+
+/// <summary>
+/// The gateway's instruments, on the <c>Gateway</c> meter. Names are a contract (see README, Metrics);
+/// durations are in seconds with buckets from 0.5 ms to 30 s.
+/// </summary>
+internal sealed class GatewayMetrics
+{
+    public const string MeterName = "Gateway";
+
+    /// <summary>Latency bucket bounds in seconds: 0.5 ms to 30 s, roughly ×2 per step.</summary>
+    public static readonly IReadOnlyList<double> LatencyBuckets =
+    [
+        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
+    ];
+
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _requestDuration;
+    private readonly Histogram<double> _queueWait;
+    private readonly Histogram<double> _upstreamDuration;
+    private readonly Histogram<double> _upstreamReported;
+    private readonly Histogram<double> _upstreamLocalQueue;
+    private readonly Counter<long> _headerErrors;
+
+    public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
+    {
+        var meter = meterFactory.Create(MeterName);
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        _requests = meter.CreateCounter<long>("gateway.requests", "{request}", "Proxied requests by route, cluster, destination and status code.");
+        _requestDuration = meter.CreateHistogram("gateway.request.duration", "s", "Total time at the gateway.", advice: advice);
+        _queueWait = meter.CreateHistogram("gateway.queue.wait", "s", "Time waiting in the gateway queue for a destination slot.", advice: advice);
+        _upstreamDuration = meter.CreateHistogram(
+            "gateway.upstream.duration", "s", "Upstream round trip: request sent to response headers received.", advice: advice);
+        _upstreamReported = meter.CreateHistogram(
+            "gateway.upstream.reported_duration", "s", "The upstream's own processing time (Server-Timing app).", advice: advice);
+        _upstreamLocalQueue = meter.CreateHistogram(
+            "gateway.upstream.local_queue", "s", "Estimated upstream-local queueing: round trip minus reported time.", advice: advice);
+        _headerErrors = meter.CreateCounter<long>(
+            "gateway.upstream.header_errors", "{header}", "Missing or malformed upstream timing and load headers, by kind.");
+
+        meter.CreateObservableGauge("gateway.queue.length", () => gates.All.Select(
+            g => new Measurement<int>(g.QueueLength, new KeyValuePair<string, object?>("cluster", g.ClusterId))), "{request}", "Requests waiting in the gateway queue.");
+        meter.CreateObservableGauge("gateway.destination.inflight", () => DestinationMeasurements(gates, limit: false), "{request}",
+            "Requests in flight from this gateway per destination.");
+        meter.CreateObservableGauge("gateway.destination.concurrency_limit", () => DestinationMeasurements(gates, limit: true), "{request}",
+            "Concurrency limit in force per destination (configured or learned); absent when unlimited.");
+    }
+
+    public void RecordRequest(string route, string cluster, string destination, int statusCode, TimeSpan duration)
+    {
+        if (_requests.Enabled)
+        {
+            _requests.Add(1, new("route", route), new("cluster", cluster), new("destination", destination), new("code", statusCode));
+        }
+
+        if (_requestDuration.Enabled)
+        {
+            _requestDuration.Record(duration.TotalSeconds, new("route", route), new("cluster", cluster));
+        }
+    }
+
+    public void RecordQueueWait(string cluster, TimeSpan wait)
+    {
+        if (_queueWait.Enabled)
+        {
+            _queueWait.Record(wait.TotalSeconds, new KeyValuePair<string, object?>("cluster", cluster));
+        }
+    }
+
+    public void RecordUpstream(string cluster, string destination, TimeSpan roundTrip, TimeSpan? reported, TimeSpan? localQueue)
+    {
+        var tags = new TagList { { "cluster", cluster }, { "destination", destination } };
+        if (_upstreamDuration.Enabled)
+        {
+            _upstreamDuration.Record(roundTrip.TotalSeconds, tags);
+        }
+
+        if (reported is { } app && _upstreamReported.Enabled)
+        {
+            _upstreamReported.Record(app.TotalSeconds, tags);
+        }
+
+        if (localQueue is { } ulq && _upstreamLocalQueue.Enabled)
+        {
+            _upstreamLocalQueue.Record(ulq.TotalSeconds, tags);
+        }
+    }
+
+    public void RecordHeaderError(string kind)
+    {
+        if (_headerErrors.Enabled)
+        {
+            _headerErrors.Add(1, new KeyValuePair<string, object?>("kind", kind));
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> DestinationMeasurements(ClusterGateRegistry gates, bool limit)
+    {
+        foreach (var gate in gates.All)
+        {
+            foreach (var (destinationId, inFlight, destinationLimit) in gate.Snapshot())
+            {
+                var value = limit ? destinationLimit : inFlight;
+                if (value is { } v)
+                {
+                    yield return new Measurement<int>(v, new("cluster", gate.ClusterId), new("destination", destinationId));
+                }
+            }
+        }
+    }
+}

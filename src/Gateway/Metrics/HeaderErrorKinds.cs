@@ -1,0 +1,10 @@
+namespace Gateway.Metrics;
+
+/// <summary>Values of the <c>kind</c> tag on <c>gateway.upstream.header_errors</c>.</summary>
+internal static class HeaderErrorKinds
+{
+    public const string ServerTimingMissing = "server_timing_missing";
+    public const string ServerTimingInvalid = "server_timing_invalid";
+    public const string LoadReportMissing = "load_report_missing";
+    public const string LoadReportInvalid = "load_report_invalid";
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Gateway.Problems;
+
+/// <summary>
+/// RFC 9457 problem responses. Every rejection carries a machine-readable <c>reason</c>;
+/// the <c>type</c> is <c>urn:gateway:problem:&lt;reason&gt;</c>.
+/// </summary>
+internal static class GatewayProblems
+{
+    public const string QueueFull = "queue_full";
+    public const string QueueTimeout = "queue_timeout";
+    public const string NoDestinations = "no_available_destinations";
+    public const string UpstreamError = "upstream_error";
+    public const string UpstreamTimeout = "upstream_timeout";
+
+    public static Task WriteAsync(
+        HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null)
+    {
+        var response = context.Response;
+        response.StatusCode = status;
+        if (retryAfter is { } delay)
+        {
+            response.Headers.RetryAfter = ((long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        }
+
+        var problem = new ProblemDetails
+        {
+            Type = $"urn:gateway:problem:{reason}",
+            Title = title,
+            Status = status,
+            Detail = detail,
+            Instance = context.Request.Path,
+        };
+        problem.Extensions["reason"] = reason;
+        if (cluster is not null)
+        {
+            problem.Extensions["cluster"] = cluster;
+        }
+
+        problem.Extensions["traceId"] = context.TraceIdentifier;
+        return Results.Problem(problem).ExecuteAsync(context);
+    }
+}

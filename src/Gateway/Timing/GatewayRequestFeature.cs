@@ -1,0 +1,32 @@
+using Gateway.LoadBalancing;
+
+namespace Gateway.Timing;
+
+/// <summary>
+/// Per-request timing as the request moves through the proxy pipeline. Timestamps come from the
+/// injected <see cref="TimeProvider"/>; zero means "did not happen".
+/// </summary>
+internal sealed class GatewayRequestFeature
+{
+    public long Started { get; init; }
+
+    /// <summary>Time spent in the gateway's queue waiting for a destination slot.</summary>
+    public TimeSpan QueueWait { get; set; }
+
+    public long UpstreamSent { get; set; }
+
+    public long UpstreamHeadersReceived { get; set; }
+
+    /// <summary>The upstream's own processing time (<c>Server-Timing: app;dur=</c>), when it reported a valid one.</summary>
+    public TimeSpan? AppDuration { get; set; }
+
+    /// <summary>Round trip minus reported time, never below zero; null without both.</summary>
+    public TimeSpan? UpstreamLocalQueue { get; set; }
+
+    public TimeSpan? UpstreamRoundTrip { get; set; }
+
+    public DestinationLease? Lease { get; set; }
+
+    /// <summary>Why the gateway answered itself, when it did (a <see cref="Problems.GatewayProblems"/> reason).</summary>
+    public string? Rejection { get; set; }
+}

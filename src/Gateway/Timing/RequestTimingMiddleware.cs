@@ -1,0 +1,84 @@
+using Gateway.Configuration;
+using Gateway.Metrics;
+using Gateway.Problems;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Timing;
+
+/// <summary>
+/// The first proxy-pipeline step: starts the request's timing, and when the request is done records the
+/// metrics and the access-log line. It also gives YARP's bodiless forwarding errors a problem+json body.
+/// </summary>
+internal sealed class RequestTimingMiddleware(
+    RequestDelegate next, TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers, IOptionsMonitor<GatewayOptions> options)
+{
+    private readonly ILogger _accessLog = loggers.CreateLogger(AccessLog.Category);
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var feature = new GatewayRequestFeature { Started = time.GetTimestamp() };
+        context.Features.Set(feature);
+        try
+        {
+            await next(context);
+            await DescribeForwarderErrorAsync(context, feature);
+        }
+        finally
+        {
+            Record(context, feature);
+        }
+    }
+
+    private static Task DescribeForwarderErrorAsync(HttpContext context, GatewayRequestFeature feature)
+    {
+        var error = context.GetForwarderErrorFeature();
+        if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        var cluster = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
+        var (reason, title) = error.Error switch
+        {
+            ForwarderError.NoAvailableDestinations => (GatewayProblems.NoDestinations, "No healthy destination"),
+            ForwarderError.RequestTimedOut => (GatewayProblems.UpstreamTimeout, "Upstream timed out"),
+            _ => (GatewayProblems.UpstreamError, "Upstream request failed"),
+        };
+        feature.Rejection = reason;
+        return GatewayProblems.WriteAsync(
+            context, context.Response.StatusCode, reason, title, $"Forwarding to cluster '{cluster}' failed: {error.Error}.", cluster);
+    }
+
+    private void Record(HttpContext context, GatewayRequestFeature feature)
+    {
+        var total = time.GetElapsedTime(feature.Started);
+        var proxy = context.GetReverseProxyFeature();
+        var route = proxy.Route.Config.RouteId;
+        var cluster = proxy.Cluster.Config.ClusterId;
+        var destination = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "none";
+
+        // 499 (client closed request) keeps client aborts apart from the gateway's and upstreams' failures.
+        var aborted = context.RequestAborted.IsCancellationRequested;
+        var status = aborted && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
+        metrics.RecordRequest(route, cluster, destination, status, total);
+        if (options.CurrentValue.Timing.AccessLog && _accessLog.IsEnabled(LogLevel.Information))
+        {
+            var outcome = feature.Rejection ?? (aborted ? "client_aborted" : context.GetForwarderErrorFeature() is { } e ? e.Error.ToString() : "ok");
+            AccessLog.Request(
+                _accessLog,
+                context.Request.Method,
+                context.Request.Path.Value ?? "/",
+                route,
+                cluster,
+                destination,
+                status,
+                Math.Round(total.TotalMilliseconds, 3),
+                Math.Round(feature.QueueWait.TotalMilliseconds, 3),
+                feature.UpstreamRoundTrip is { } rt ? Math.Round(rt.TotalMilliseconds, 3) : null,
+                feature.AppDuration is { } app ? Math.Round(app.TotalMilliseconds, 3) : null,
+                feature.UpstreamLocalQueue is { } ulq ? Math.Round(ulq.TotalMilliseconds, 3) : null,
+                outcome);
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Gateway.Configuration;
+using Gateway.Metrics;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Gateway.Timing;
+
+/// <summary>
+/// Times the upstream round trip (request transform → response transform, which YARP runs just before
+/// sending and as soon as response headers arrive), reads the upstream's Server-Timing and load report,
+/// and derives the upstream-local queueing estimate. Bad upstream headers are counted and ignored.
+/// </summary>
+internal sealed class UpstreamTimingTransformProvider(TimeProvider time, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options)
+    : ITransformProvider
+{
+    private const string LoadReportHeader = "endpoint-load-metrics";
+
+    public void ValidateRoute(TransformRouteValidationContext context)
+    {
+    }
+
+    public void ValidateCluster(TransformClusterValidationContext context)
+    {
+    }
+
+    public void Apply(TransformBuilderContext context)
+    {
+        context.AddRequestTransform(request =>
+        {
+            if (request.HttpContext.Features.Get<GatewayRequestFeature>() is { } feature)
+            {
+                feature.UpstreamSent = time.GetTimestamp();
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        context.AddResponseTransform(response =>
+        {
+            OnResponse(response);
+            return ValueTask.CompletedTask;
+        });
+    }
+
+    private void OnResponse(ResponseTransformContext context)
+    {
+        var feature = context.HttpContext.Features.Get<GatewayRequestFeature>();
+        if (feature is null || context.ProxyResponse is not { } upstream || feature.UpstreamSent == 0)
+        {
+            return;
+        }
+
+        feature.UpstreamHeadersReceived = time.GetTimestamp();
+        var roundTrip = time.GetElapsedTime(feature.UpstreamSent, feature.UpstreamHeadersReceived);
+        feature.UpstreamRoundTrip = roundTrip;
+
+        if (!upstream.Headers.TryGetValues("Server-Timing", out var timingValues))
+        {
+            metrics.RecordHeaderError(HeaderErrorKinds.ServerTimingMissing);
+        }
+        else if (ServerTimingParser.TryGetDuration(string.Join(',', timingValues), "app", out var app))
+        {
+            feature.AppDuration = app;
+            var ulq = roundTrip - app;
+            feature.UpstreamLocalQueue = ulq > TimeSpan.Zero ? ulq : TimeSpan.Zero;
+        }
+        else
+        {
+            metrics.RecordHeaderError(HeaderErrorKinds.ServerTimingInvalid);
+        }
+
+        if (feature.Lease is { } lease)
+        {
+            var report = default(LoadReport);
+            if (!upstream.Headers.TryGetValues(LoadReportHeader, out var loadValues))
+            {
+                metrics.RecordHeaderError(HeaderErrorKinds.LoadReportMissing);
+            }
+            else if (!LoadReportParser.TryParse(string.Join(',', loadValues), out report))
+            {
+                metrics.RecordHeaderError(HeaderErrorKinds.LoadReportInvalid);
+            }
+
+            // An empty report still matters: it tells the gate this upstream will not teach it a limit.
+            lease.Gate.ReportLoad(lease, report.InFlight, report.Limit);
+        }
+
+        var proxy = context.HttpContext.GetReverseProxyFeature();
+        metrics.RecordUpstream(
+            proxy.Cluster.Config.ClusterId,
+            proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "unknown",
+            roundTrip,
+            feature.AppDuration,
+            feature.UpstreamLocalQueue);
+
+        if (options.CurrentValue.Timing.ServerTimingHeader)
+        {
+            AppendServerTiming(context.HttpContext.Response, feature, time.GetElapsedTime(feature.Started));
+        }
+    }
+
+    private static void AppendServerTiming(HttpResponse response, GatewayRequestFeature feature, TimeSpan sinceStart)
+    {
+        var own = string.Create(
+            CultureInfo.InvariantCulture,
+            $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={feature.UpstreamRoundTrip?.TotalMilliseconds ?? 0:0.###}");
+        if (feature.UpstreamLocalQueue is { } ulq)
+        {
+            own += string.Create(CultureInfo.InvariantCulture, $", ulq;dur={ulq.TotalMilliseconds:0.###}");
+        }
+
+        response.Headers["Server-Timing"] = StringValues.Concat(response.Headers["Server-Timing"], own);
+    }
+}
