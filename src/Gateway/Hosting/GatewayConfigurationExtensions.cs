@@ -37,10 +37,24 @@ public static class GatewayConfigurationExtensions
             throw new FileNotFoundException($"{ConfigSwitch}: configuration file '{path}' does not exist.", path);
         }
 
+        // The host adds a prefixed (ASPNETCORE_) environment source below appsettings.json and the app's own
+        // environment source above it; the file goes just below the latter.
         var sources = (IList<IConfigurationSource>)configuration.Sources;
-        var index = sources.Select((s, i) => (s, i)).FirstOrDefault(x => x.s is EnvironmentVariablesConfigurationSource).i;
+        var index = -1;
+        for (var i = 0; i < sources.Count; i++)
+        {
+            if (sources[i] is EnvironmentVariablesConfigurationSource or Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationSource)
+            {
+                index = i;
+                if (sources[i] is EnvironmentVariablesConfigurationSource { Prefix: null or "" })
+                {
+                    break;
+                }
+            }
+        }
+
         var json = new ConfigurationBuilder().AddJsonFile(path, optional: false, reloadOnChange: true).Sources[0];
-        if (index > 0)
+        if (index >= 0)
         {
             sources.Insert(index, json);
         }

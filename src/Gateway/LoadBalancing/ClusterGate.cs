@@ -132,7 +132,12 @@ internal sealed class ClusterGate
             if (reportedInFlight is >= 0)
             {
                 var now = _time.GetTimestamp();
-                load.OthersInFlight = Math.Max(0, reportedInFlight.Value - load.InFlight);
+                // A single report can overcount by one of our own requests whose response this gateway
+                // processed first, though the upstream counted it. Real work from other callers shows up in
+                // consecutive reports; that race rarely does twice in a row, so trust the smaller of the two.
+                var estimate = Math.Max(0, reportedInFlight.Value - load.InFlight);
+                load.OthersInFlight = Math.Min(estimate, load.PreviousOthersEstimate);
+                load.PreviousOthersEstimate = estimate;
                 load.OthersValidUntil = now + (long)(_settings.LoadReportTtl.TotalSeconds * _time.TimestampFrequency);
             }
 

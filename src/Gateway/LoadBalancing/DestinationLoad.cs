@@ -25,6 +25,9 @@ internal sealed class DestinationLoad(string destinationId)
     /// <summary>In-flight work from other callers, estimated from the last load report.</summary>
     public int OthersInFlight { get; set; }
 
+    /// <summary>The estimate from the report before the last one; see <see cref="ClusterGate.ReportLoad"/>.</summary>
+    public int PreviousOthersEstimate { get; set; }
+
     /// <summary>Timestamp after which <see cref="OthersInFlight"/> is no longer trusted.</summary>
     public long OthersValidUntil { get; set; }
 

@@ -247,7 +247,8 @@ public sealed class ClusterGateTests
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
 
-        // The upstream counts 4 in flight, one of them ours: another replica holds 3.
+        // The upstream counts 4 in flight, one of them ours: another replica holds 3, in two reports running.
+        gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
         gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
         mine.Dispose();
         var one = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
@@ -268,11 +269,26 @@ public sealed class ClusterGateTests
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
         gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
+        gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
         var waiting = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
         Assert.False(waiting.IsCompleted);
 
         gate.ReportLoad(mine, reportedInFlight: 1, reportedLimit: 2);
 
         Assert.Equal(GateOutcome.Granted, (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
+    }
+
+    [Fact]
+    public async Task ReportLoad_OneReportOvercounts_DoesNotHoldASlotBack()
+    {
+        var cluster = new TestCluster(1, Limit(2));
+        var gate = cluster.CreateGate();
+        var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+
+        // One report counts a request of ours this gateway already finished: not another caller's work.
+        gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
+        var second = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
+
+        Assert.Equal(GateOutcome.Granted, second.Outcome);
     }
 }

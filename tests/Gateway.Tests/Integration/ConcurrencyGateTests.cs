@@ -1,0 +1,131 @@
+using System.Net;
+using System.Text.Json;
+using Gateway.LoadBalancing;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>Caps and queue bounds, against a real DemoUpstream process through a gateway on real Kestrel.</summary>
+public sealed class ConcurrencyGateTests : IAsyncLifetime
+{
+    private ServerProcess _upstream = null!;
+
+    public async Task InitializeAsync() =>
+        _upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:Slots=12", "--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+
+    public async Task DisposeAsync() => await _upstream.DisposeAsync();
+
+    [Fact]
+    public async Task DestinationLimit2_TenConcurrentRequests_UpstreamNeverSeesMoreThanTwoAndAllComplete()
+    {
+        using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "2" });
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = OpenLoopLoad.CreateClient();
+        await ResetStatsAsync(client);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => client.GetAsync(new Uri(gateway.BaseAddress, $"/work/{i}?ms=100"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var stats = await StatsAsync(client);
+        Assert.Equal(2, stats.GetProperty("max_in_flight").GetInt32());
+        Assert.All(responses, r => Assert.True(double.Parse(r.Headers.GetValues("X-Demo-Queue-Ms").Single()) < 5));
+    }
+
+    [Fact]
+    public async Task QueueFull_RejectsOverflowWith503RetryAfterAndProblem()
+    {
+        using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueLength] = "2" });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var gate = Gate(gateway);
+        using var client = OpenLoopLoad.CreateClient();
+
+        var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
+        await WaitUntilAsync(() => InFlight(gate) == 1);
+        var queued = new[] { client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10")), client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=10")) };
+        await WaitUntilAsync(() => gate.QueueLength == 2);
+
+        using var overflow = await client.GetAsync(new Uri(gateway.BaseAddress, "/d?ms=10"));
+
+        await AssertProblemAsync(overflow, HttpStatusCode.ServiceUnavailable, "queue_full");
+        Assert.Equal(TimeSpan.FromSeconds(1), overflow.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+        Assert.All(await Task.WhenAll(queued), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(0, gate.QueueLength);
+    }
+
+    [Fact]
+    public async Task QueueTimeout_RejectsWith503RetryAfterAndProblem()
+    {
+        using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueTimeout] = "00:00:00.300" });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var gate = Gate(gateway);
+        using var client = OpenLoopLoad.CreateClient();
+
+        var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=3000"));
+        await WaitUntilAsync(() => InFlight(gate) == 1);
+        using var timedOut = await client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10"));
+
+        await AssertProblemAsync(timedOut, HttpStatusCode.ServiceUnavailable, "queue_timeout");
+        Assert.NotNull(timedOut.Headers.RetryAfter?.Delta);
+        Assert.False(running.IsCompleted, "the timeout must come from the queue, not from the running request finishing");
+        Assert.Equal(0, gate.QueueLength);
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+    }
+
+    [Fact]
+    public async Task ClientAbortsWhileQueued_LeavesTheQueueAndFreesItsPlace()
+    {
+        using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueLength] = "1" });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var gate = Gate(gateway);
+        using var client = OpenLoopLoad.CreateClient();
+        var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
+        await WaitUntilAsync(() => InFlight(gate) == 1);
+
+        using var abort = new CancellationTokenSource();
+        var abandoned = client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10"), abort.Token);
+        await WaitUntilAsync(() => gate.QueueLength == 1);
+        await abort.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
+        await WaitUntilAsync(() => gate.QueueLength == 0);
+
+        // The place it held is free again: a new request queues instead of being turned away.
+        var next = client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=10"));
+        Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await next).StatusCode);
+        Assert.Equal(0, gate.QueueLength);
+        Assert.Equal(0, InFlight(gate));
+    }
+
+    private GatewayConfigFile Config(Dictionary<string, string> metadata) =>
+        new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.BaseAddress], metadata: metadata);
+
+    private static ClusterGate Gate(InProcessGateway gateway) =>
+        ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
+
+    private static int InFlight(ClusterGate gate) => gate.Snapshot().Sum(d => d.InFlight);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (!condition())
+        {
+            await Task.Delay(10, timeout.Token);
+        }
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string reason)
+    {
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(reason, problem.RootElement.GetProperty("reason").GetString());
+        Assert.Equal($"urn:gateway:problem:{reason}", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal("test", problem.RootElement.GetProperty("cluster").GetString());
+    }
+
+    private async Task ResetStatsAsync(HttpClient client) =>
+        (await client.PostAsync(new Uri(_upstream.BaseAddress, "/demo/stats/reset"), null)).EnsureSuccessStatusCode();
+
+    private async Task<JsonElement> StatsAsync(HttpClient client) =>
+        JsonDocument.Parse(await client.GetStringAsync(new Uri(_upstream.BaseAddress, "/demo/stats"))).RootElement;
+}

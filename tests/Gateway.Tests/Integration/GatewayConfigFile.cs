@@ -1,0 +1,71 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// Writes a JSON file for the gateway's <c>--config</c> switch. It points the default route at a test
+/// cluster (the demo cluster in appsettings.json stays defined but unused) and can add routes by path prefix.
+/// </summary>
+internal sealed class GatewayConfigFile : IDisposable
+{
+    private readonly JsonObject _root = new()
+    {
+        ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Gateway.AccessLog"] = "Warning" } },
+        ["Gateway"] = new JsonObject { ["Timing"] = new JsonObject { ["ServerTimingHeader"] = true } },
+        ["ReverseProxy"] = new JsonObject { ["Routes"] = new JsonObject(), ["Clusters"] = new JsonObject() },
+    };
+
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");
+
+    /// <summary>Adds a cluster; with a prefix, a route /prefix/** to it, otherwise the catch-all route.</summary>
+    public GatewayConfigFile AddCluster(
+        string clusterId, string policy, IEnumerable<Uri> destinations, string? pathPrefix = null,
+        IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        var route = new JsonObject { ["ClusterId"] = clusterId };
+        if (pathPrefix is not null)
+        {
+            route["Match"] = new JsonObject { ["Path"] = $"/{pathPrefix}/{{**rest}}" };
+            route["Transforms"] = new JsonArray(new JsonObject { ["PathRemovePrefix"] = $"/{pathPrefix}" });
+        }
+
+        _root["ReverseProxy"]!["Routes"]![pathPrefix ?? "demo"] = route;
+        var destinationsNode = new JsonObject();
+        var i = 0;
+        foreach (var destination in destinations)
+        {
+            destinationsNode[$"u{++i}"] = new JsonObject { ["Address"] = destination.ToString() };
+        }
+
+        var cluster = new JsonObject { ["LoadBalancingPolicy"] = policy, ["Destinations"] = destinationsNode };
+        if (metadata is not null)
+        {
+            cluster["Metadata"] = JsonSerializer.SerializeToNode(metadata);
+        }
+
+        _root["ReverseProxy"]!["Clusters"]![clusterId] = cluster;
+        return this;
+    }
+
+    public GatewayConfigFile Set(string path, JsonNode value)
+    {
+        var parts = path.Split(':');
+        var node = _root;
+        foreach (var part in parts[..^1])
+        {
+            node = (JsonObject)(node[part] ??= new JsonObject());
+        }
+
+        node[parts[^1]] = value;
+        return this;
+    }
+
+    public string Write()
+    {
+        File.WriteAllText(Path, _root.ToJsonString());
+        return Path;
+    }
+
+    public void Dispose() => File.Delete(Path);
+}

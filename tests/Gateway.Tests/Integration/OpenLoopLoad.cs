@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>One request's outcome as the client saw it, plus the figures the servers reported.</summary>
+internal sealed record LoadSample(
+    int Status,
+    double LatencyMs,
+    double? DemoQueueMs,
+    double? AppMs,
+    double? GatewayQueueMs,
+    double? UlqEstimateMs,
+    string? Body);
+
+/// <summary>
+/// An open-loop client: Poisson arrivals on a fixed schedule, each request sent at its scheduled time
+/// whether or not earlier ones have finished, with latency measured from the scheduled time (so a slow
+/// server cannot hide its queueing by slowing the client down). Bounded by count and by duration.
+/// </summary>
+internal static class OpenLoopLoad
+{
+    public static HttpClient CreateClient() => new(new SocketsHttpHandler
+    {
+        MaxConnectionsPerServer = int.MaxValue,
+        PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),
+    })
+    {
+        Timeout = TimeSpan.FromSeconds(60),
+    };
+
+    public static async Task<IReadOnlyList<LoadSample>> RunAsync(
+        HttpClient client, Func<int, Uri> target, double ratePerSecond, int count, int seed, TimeSpan maxDuration)
+    {
+        var random = new Random(seed);
+        var start = Stopwatch.GetTimestamp();
+        var deadline = start + (long)(maxDuration.TotalSeconds * Stopwatch.Frequency);
+        var tasks = new List<Task<LoadSample>>(count);
+        double offsetSeconds = 0;
+        for (var i = 0; i < count; i++)
+        {
+            offsetSeconds += -Math.Log(1.0 - random.NextDouble()) / ratePerSecond;
+            var scheduled = start + (long)(offsetSeconds * Stopwatch.Frequency);
+            if (scheduled > deadline)
+            {
+                break;
+            }
+
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), scheduled);
+            if (wait > TimeSpan.FromMilliseconds(1))
+            {
+                await Task.Delay(wait);
+            }
+
+            tasks.Add(SendAsync(client, target(i), scheduled));
+        }
+
+        return await Task.WhenAll(tasks);
+    }
+
+    public static async Task<LoadSample> SendAsync(HttpClient client, Uri uri, long scheduled)
+    {
+        using var response = await client.GetAsync(uri, HttpCompletionOption.ResponseContentRead);
+        var body = await response.Content.ReadAsStringAsync();
+        var latency = Stopwatch.GetElapsedTime(scheduled).TotalMilliseconds;
+        string? timing = response.Headers.TryGetValues("Server-Timing", out var values) ? string.Join(',', values) : null;
+        return new LoadSample(
+            (int)response.StatusCode,
+            latency,
+            response.Headers.TryGetValues("X-Demo-Queue-Ms", out var queue) ? Parse(queue.First()) : null,
+            ServerTiming(timing, "app"),
+            ServerTiming(timing, "queue"),
+            ServerTiming(timing, "ulq"),
+            body);
+    }
+
+    private static double? Parse(string text) =>
+        double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) ? value : null;
+
+    private static double? ServerTiming(string? header, string metric)
+    {
+        if (header is null)
+        {
+            return null;
+        }
+
+        foreach (var entry in header.Split(','))
+        {
+            var parts = entry.Split(';', StringSplitOptions.TrimEntries);
+            if (parts[0] == metric)
+            {
+                var dur = parts.Skip(1).FirstOrDefault(p => p.StartsWith("dur=", StringComparison.Ordinal));
+                return dur is null ? null : Parse(dur[4..]);
+            }
+        }
+
+        return null;
+    }
+}

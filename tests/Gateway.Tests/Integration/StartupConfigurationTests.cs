@@ -1,0 +1,41 @@
+namespace Gateway.Tests.Integration;
+
+/// <summary>Bad configuration stops the real gateway process at start-up, naming the key.</summary>
+public sealed class StartupConfigurationTests
+{
+    [Theory]
+    [InlineData("--ReverseProxy:Clusters:demo:LoadBalancingPolicy=LeastBusy", "ReverseProxy:Clusters:demo:LoadBalancingPolicy 'LeastBusy' is not a known policy")]
+    [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.ConcurrencyLimit=0", "ReverseProxy:Clusters:demo:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1")]
+    [InlineData("--ReverseProxy:Clusters:demo:Destinations:upstream-1:Metadata:Gateway.ConcurrencyLimit=-3", "ReverseProxy:Clusters:demo:Destinations:upstream-1:Metadata:Gateway.ConcurrencyLimit")]
+    [InlineData("--Gateway:Queue:MaxLength=-1", "Gateway:Queue:MaxLength must be 0 or more")]
+    [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength=-5", "ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength must be an integer of at least 0")]
+    [InlineData("--Gateway:Queue:Timeout=soon", "Gateway:Queue:Timeout")]
+    [InlineData("--Gateway:LoadBalancing:DefaultConcurrencyLimit=0", "Gateway:LoadBalancing:DefaultConcurrencyLimit must be at least 1")]
+    public async Task BadValue_StopsStartupNamingTheKey(string argument, string expected)
+    {
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [argument], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingConfigFile_StopsStartupNamingTheFile()
+    {
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, ["--config", "/nonexistent/gateway.json"], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("/nonexistent/gateway.json", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ConfigFile_LayersOverAppSettings()
+    {
+        using var config = new GatewayConfigFile().Set("Gateway:Queue:MaxLength", -7);
+
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, ["--config", config.Write()], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Gateway:Queue:MaxLength must be 0 or more, got -7", output, StringComparison.Ordinal);
+    }
+}
