@@ -7,10 +7,13 @@ namespace DemoUpstream.ServiceTime;
 /// Parses service-time spec strings:
 /// <c>const:20ms</c>, <c>exp:mean=20ms</c>, <c>lognormal:mean=20ms,sigma=1</c>,
 /// <c>points:0=10ms,0.5=75ms,…,1=6420ms</c>.
-/// Durations take the units us, ms and s.
+/// Durations take the units us, ms and s, and are at most <see cref="MaxDuration"/>.
 /// </summary>
 internal static class ServiceTimeSpec
 {
+    /// <summary>The longest duration a spec may name, matching the <c>?ms=</c> override's cap.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);
+
     public static IServiceTimeDistribution Parse(string spec) =>
         TryParse(spec, out var distribution, out var error) ? distribution : throw new FormatException(error);
 
@@ -55,7 +58,7 @@ internal static class ServiceTimeSpec
         };
         if (scaleMs > 0
             && double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            && double.IsFinite(value) && value >= 0)
+            && double.IsFinite(value) && value >= 0 && value * scaleMs <= MaxDuration.TotalMilliseconds)
         {
             duration = TimeSpan.FromMilliseconds(value * scaleMs);
             return true;
@@ -70,7 +73,7 @@ internal static class ServiceTimeSpec
         distribution = null;
         if (!TryParseDuration(body, out var value))
         {
-            return $"const: '{body}' is not a duration such as 20ms";
+            return $"const: '{body}' is not a duration such as 20ms (at most 600s)";
         }
 
         distribution = new ConstantServiceTime(value);

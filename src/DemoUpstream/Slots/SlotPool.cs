@@ -6,8 +6,12 @@ namespace DemoUpstream.Slots;
 /// </summary>
 internal sealed class SlotPool
 {
+    /// <summary>Arrivals seeing this many or more in flight share the last bucket.</summary>
+    public const int ArrivalBuckets = 64;
+
     private readonly object _sync = new();
     private readonly LinkedList<TaskCompletionSource> _waiters = new();
+    private readonly long[] _arrivalsByInFlight = new long[ArrivalBuckets];
     private int _busy;
     private int _maxInFlight;
 
@@ -47,11 +51,24 @@ internal sealed class SlotPool
     /// <summary>The most requests ever in flight at once since the last <see cref="ResetMaxInFlight"/>.</summary>
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
+    /// <summary>
+    /// How many arrivals found each in-flight count (counting themselves) since the last reset: index n holds
+    /// arrivals that made n requests in flight. Arrivals past <see cref="Slots"/> waited in the local queue.
+    /// </summary>
+    public long[] ArrivalsByInFlight()
+    {
+        lock (_sync)
+        {
+            return (long[])_arrivalsByInFlight.Clone();
+        }
+    }
+
     public void ResetMaxInFlight()
     {
         lock (_sync)
         {
             _maxInFlight = _busy + _waiters.Count;
+            Array.Clear(_arrivalsByInFlight);
         }
     }
 
@@ -63,12 +80,12 @@ internal sealed class SlotPool
             if (_busy < Slots && _waiters.Count == 0)
             {
                 _busy++;
-                _maxInFlight = Math.Max(_maxInFlight, _busy);
+                RecordArrivalLocked(_busy);
                 return Task.CompletedTask;
             }
 
             node = _waiters.AddLast(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            _maxInFlight = Math.Max(_maxInFlight, _busy + _waiters.Count);
+            RecordArrivalLocked(_busy + _waiters.Count);
         }
 
         if (cancellationToken.CanBeCanceled)
@@ -98,6 +115,12 @@ internal sealed class SlotPool
         }
 
         next?.TrySetResult();
+    }
+
+    private void RecordArrivalLocked(int inFlight)
+    {
+        _maxInFlight = Math.Max(_maxInFlight, inFlight);
+        _arrivalsByInFlight[Math.Min(inFlight, ArrivalBuckets - 1)]++;
     }
 
     private void Abandon(LinkedListNode<TaskCompletionSource> node, CancellationToken cancellationToken)

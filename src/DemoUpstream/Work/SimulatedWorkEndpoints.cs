@@ -15,6 +15,7 @@ internal static class SimulatedWorkEndpoints
             busy = slots.Busy,
             queue_length = slots.QueueLength,
             max_in_flight = slots.MaxInFlight,
+            arrivals_by_in_flight = slots.ArrivalsByInFlight(),
         }));
         endpoints.MapPost("/demo/stats/reset", (SlotPool slots) =>
         {

@@ -10,6 +10,11 @@ namespace Gateway.LoadBalancing;
 /// </summary>
 internal sealed class ClusterGate
 {
+    private const double RoundTripSmoothing = 0.2;
+
+    private static readonly TimeSpan DefaultReportLag = TimeSpan.FromMilliseconds(2);
+    private static readonly TimeSpan MaxReportLag = TimeSpan.FromMilliseconds(5);
+
     private readonly object _sync = new();
     private readonly Dictionary<string, DestinationLoad> _loads = new(StringComparer.OrdinalIgnoreCase);
     private readonly LinkedList<Waiter> _queue = new();
@@ -117,7 +122,8 @@ internal sealed class ClusterGate
     /// Takes in an upstream's load report, received while <paramref name="lease"/> is still held. The upstream
     /// counted this request, and so does <see cref="DestinationLoad.InFlight"/>; the difference is other callers' work.
     /// </summary>
-    public void ReportLoad(DestinationLease lease, int? reportedInFlight, int? reportedLimit)
+    public void ReportLoad(
+        DestinationLease lease, int? reportedInFlight, int? reportedLimit, TimeSpan? roundTrip = null, TimeSpan? upstreamOverhead = null)
     {
         List<(Waiter, DestinationLease)>? grants = null;
         lock (_sync)
@@ -129,16 +135,30 @@ internal sealed class ClusterGate
                 load.ReportedLimit = reportedLimit;
             }
 
+            if (roundTrip is { } rtt)
+            {
+                load.RoundTripEwmaSeconds = load.RoundTripEwmaSeconds == 0
+                    ? rtt.TotalSeconds
+                    : load.RoundTripEwmaSeconds + (RoundTripSmoothing * (rtt.TotalSeconds - load.RoundTripEwmaSeconds));
+            }
+
             if (reportedInFlight is >= 0)
             {
                 var now = _time.GetTimestamp();
-                // A single report can overcount by one of our own requests whose response this gateway
-                // processed first, though the upstream counted it. Real work from other callers shows up in
-                // consecutive reports; that race rarely does twice in a row, so trust the smaller of the two.
-                var estimate = Math.Max(0, reportedInFlight.Value - load.InFlight);
-                load.OthersInFlight = Math.Min(estimate, load.PreviousOthersEstimate);
-                load.PreviousOthersEstimate = estimate;
-                load.OthersValidUntil = now + (long)(_settings.LoadReportTtl.TotalSeconds * _time.TimestampFrequency);
+                // Both counts include this request. The upstream took its count a moment ago; our own requests
+                // that finished since were in its count but are no longer in ours, and without this correction
+                // each would look like another caller's work and idle a slot. That moment is no further back
+                // than this response's round trip minus the upstream's own time.
+                var lag = Math.Min((upstreamOverhead ?? DefaultReportLag).TotalSeconds, MaxReportLag.TotalSeconds);
+                var since = now - (long)(lag * _time.TimestampFrequency);
+                var ownAtReport = load.InFlight + load.ReleasesSince(since);
+                load.OthersInFlight = Math.Max(0, reportedInFlight.Value - ownAtReport);
+                // Most of the work counted now has finished about one round trip later, so an estimate older
+                // than that says more about the past than the present.
+                var fresh = load.RoundTripEwmaSeconds > 0
+                    ? Math.Min(_settings.LoadReportTtl.TotalSeconds, load.RoundTripEwmaSeconds)
+                    : _settings.LoadReportTtl.TotalSeconds;
+                load.OthersValidUntil = now + (long)(fresh * _time.TimestampFrequency);
             }
 
             DispatchLocked(ref grants);
@@ -162,6 +182,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             lease.Load.InFlight--;
+            lease.Load.RecordRelease(_time.GetTimestamp());
             DispatchLocked(ref grants);
         }
 
@@ -295,13 +316,22 @@ internal sealed class ClusterGate
             }
             else
             {
-                var occupied = load.InFlight + load.OthersAt(now);
+                var others = _settings.UseReportedInFlight ? load.OthersInFlight : 0;
+                var occupied = load.InFlight + others;
                 if (limit is { } l)
                 {
                     score = l - occupied;
                     if (score <= 0)
                     {
-                        continue;
+                        // A destination we have nothing in flight at sends us no reports, so an estimate of other
+                        // callers' work there only ages. Once it is stale, one probe request refreshes it;
+                        // dropping it to zero instead would let a full limit's worth of requests burst in.
+                        if (load.InFlight > 0 || others == 0 || now < load.OthersValidUntil)
+                        {
+                            continue;
+                        }
+
+                        score = 1;
                     }
                 }
                 else
@@ -335,7 +365,9 @@ internal sealed class ClusterGate
     {
         public IReadOnlyList<DestinationState> Candidates { get; } = candidates;
 
-        public TaskCompletionSource<DestinationLease?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Continuations run inline: the freed slot goes straight to the waiting request on the releasing thread,
+        // outside the lock, instead of after a thread-pool hop that leaves the upstream's slot idle meanwhile.
+        public TaskCompletionSource<DestinationLease?> Completion { get; } = new();
 
         public LinkedListNode<Waiter>? Node { get; set; }
 

@@ -18,6 +18,8 @@ internal sealed record ClusterGateSettings
 
     public TimeSpan LoadReportTtl { get; init; }
 
+    public bool UseReportedInFlight { get; init; }
+
     public static ClusterGateSettings From(ClusterModel? cluster, GatewayOptions options)
     {
         var metadata = cluster?.Config.Metadata;
@@ -28,6 +30,7 @@ internal sealed record ClusterGateSettings
             MaxQueueLength = GatewayMetadata.ReadNonNegativeInt(metadata, GatewayMetadata.QueueLength) ?? options.Queue.MaxLength,
             QueueTimeout = GatewayMetadata.ReadTimeSpan(metadata, GatewayMetadata.QueueTimeout) ?? options.Queue.Timeout,
             LoadReportTtl = options.LoadBalancing.LoadReportTtl,
+            UseReportedInFlight = options.LoadBalancing.UseReportedInFlight,
         };
     }
 }

@@ -25,14 +25,41 @@ internal sealed class DestinationLoad(string destinationId)
     /// <summary>In-flight work from other callers, estimated from the last load report.</summary>
     public int OthersInFlight { get; set; }
 
-    /// <summary>The estimate from the report before the last one; see <see cref="ClusterGate.ReportLoad"/>.</summary>
-    public int PreviousOthersEstimate { get; set; }
+    private readonly long[] _recentReleases = new long[RecentReleaseCapacity];
+    private int _recentReleaseNext;
 
-    /// <summary>Timestamp after which <see cref="OthersInFlight"/> is no longer trusted.</summary>
+    private const int RecentReleaseCapacity = 16;
+
+    /// <summary>Smoothed upstream round trip in seconds (EWMA); 0 until the first response.</summary>
+    public double RoundTripEwmaSeconds { get; set; }
+
+    /// <summary>Timestamp after which <see cref="OthersInFlight"/> is stale and a probe may refresh it.</summary>
     public long OthersValidUntil { get; set; }
 
     /// <summary>The limit in force at the last pick, for metrics. Null means unlimited.</summary>
     public int? LastLimit { get; set; }
+
+    /// <summary>Remembers when one of this gateway's requests to the destination finished.</summary>
+    public void RecordRelease(long timestamp)
+    {
+        _recentReleases[_recentReleaseNext] = timestamp;
+        _recentReleaseNext = (_recentReleaseNext + 1) % RecentReleaseCapacity;
+    }
+
+    /// <summary>How many of this gateway's requests to the destination finished at or after <paramref name="since"/>.</summary>
+    public int ReleasesSince(long since)
+    {
+        var count = 0;
+        foreach (var released in _recentReleases)
+        {
+            if (released != 0 && released >= since)
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
 
     /// <summary>The limit from destination metadata, else cluster metadata; parsed once per config model.</summary>
     public int? ConfiguredLimit(DestinationState destination, int? clusterLimit)
@@ -57,6 +84,4 @@ internal sealed class DestinationLoad(string destinationId)
         ?? ReportedLimit
         ?? settings.DefaultLimit
         ?? (ReportsMissing ? null : 1);
-
-    public int OthersAt(long now) => now < OthersValidUntil ? OthersInFlight : 0;
 }

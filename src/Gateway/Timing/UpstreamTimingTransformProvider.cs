@@ -84,7 +84,12 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
             }
 
             // An empty report still matters: it tells the gate this upstream will not teach it a limit.
-            lease.Gate.ReportLoad(lease, report.InFlight, report.Limit);
+            lease.Gate.ReportLoad(lease, report.InFlight, report.Limit, roundTrip, feature.UpstreamLocalQueue);
+            if (options.CurrentValue.LoadBalancing.ReleaseOn == SlotRelease.ResponseHeaders)
+            {
+                // The upstream's worker is done; the gate middleware's later release is then a no-op.
+                lease.Dispose();
+            }
         }
 
         var proxy = context.HttpContext.GetReverseProxyFeature();

@@ -30,7 +30,7 @@ internal static class OpenLoopLoad
     };
 
     public static async Task<IReadOnlyList<LoadSample>> RunAsync(
-        HttpClient client, Func<int, Uri> target, double ratePerSecond, int count, int seed, TimeSpan maxDuration)
+        HttpClient client, Func<int, Uri> target, double ratePerSecond, int count, int seed, TimeSpan maxDuration, int batch = 1)
     {
         var random = new Random(seed);
         var start = Stopwatch.GetTimestamp();
@@ -39,7 +39,12 @@ internal static class OpenLoopLoad
         double offsetSeconds = 0;
         for (var i = 0; i < count; i++)
         {
-            offsetSeconds += -Math.Log(1.0 - random.NextDouble()) / ratePerSecond;
+            // A batch of requests shares one arrival instant.
+            if (i % batch == 0)
+            {
+                offsetSeconds += -Math.Log(1.0 - random.NextDouble()) / (ratePerSecond / batch);
+            }
+
             var scheduled = start + (long)(offsetSeconds * Stopwatch.Frequency);
             if (scheduled > deadline)
             {
@@ -56,6 +61,18 @@ internal static class OpenLoopLoad
         }
 
         return await Task.WhenAll(tasks);
+    }
+
+    /// <summary>
+    /// Like <see cref="RunAsync"/>, but each arrival is sent to every target at the same instant: one column
+    /// per target. Systems measured side by side this way see the same arrivals and the same machine.
+    /// </summary>
+    public static async Task<IReadOnlyList<LoadSample>[]> RunPairedAsync(
+        HttpClient client, Func<int, Uri[]> targets, double ratePerSecond, int count, int seed, TimeSpan maxDuration)
+    {
+        var width = targets(0).Length;
+        var samples = await RunAsync(client, i => targets(i / width)[i % width], ratePerSecond * width, count * width, seed, maxDuration, width);
+        return Enumerable.Range(0, width).Select(c => (IReadOnlyList<LoadSample>)samples.Where((_, i) => i % width == c).ToArray()).ToArray();
     }
 
     public static async Task<LoadSample> SendAsync(HttpClient client, Uri uri, long scheduled)

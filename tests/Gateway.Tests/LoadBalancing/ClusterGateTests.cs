@@ -241,14 +241,13 @@ public sealed class ClusterGateTests
     }
 
     [Fact]
-    public async Task ReportLoad_OtherCallersBusy_HoldsSlotsBackUntilTheReportExpires()
+    public async Task ReportLoad_OtherCallersBusy_CountsTheirWorkAgainstTheLimit()
     {
         var cluster = new TestCluster(1, Limit(4));
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
 
-        // The upstream counts 4 in flight, one of them ours: another replica holds 3, in two reports running.
-        gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
+        // The upstream counts 4 in flight, one of them ours: another replica holds 3.
         gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
         mine.Dispose();
         var one = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
@@ -256,10 +255,25 @@ public sealed class ClusterGateTests
 
         Assert.Equal(GateOutcome.Granted, one.Outcome);
         Assert.False(waiting.IsCompleted);
+    }
+
+    [Fact]
+    public async Task ReportLoad_StaleEstimateWithNothingOfOursInFlight_LetsExactlyOneProbeThrough()
+    {
+        var cluster = new TestCluster(1, Limit(2));
+        var gate = cluster.CreateGate();
+        var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+        gate.ReportLoad(mine, reportedInFlight: 3, reportedLimit: 2);
+        mine.Dispose();
+        var probe = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
+        var after = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
+        Assert.False(probe.IsCompleted);
 
         cluster.Time.Advance(cluster.Options.LoadBalancing.LoadReportTtl + TimeSpan.FromMilliseconds(5));
-        var granted = await waiting.WaitAsync(TimeSpan.FromSeconds(5));
-        Assert.Equal(GateOutcome.Granted, granted.Outcome);
+
+        Assert.Equal(GateOutcome.Granted, (await probe.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
+        Assert.False(after.IsCompleted);
+        Assert.Equal(1, gate.QueueLength);
     }
 
     [Fact]
@@ -268,7 +282,6 @@ public sealed class ClusterGateTests
         var cluster = new TestCluster(1, Limit(2));
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
-        gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
         gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
         var waiting = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
         Assert.False(waiting.IsCompleted);
@@ -279,16 +292,15 @@ public sealed class ClusterGateTests
     }
 
     [Fact]
-    public async Task ReportLoad_OneReportOvercounts_DoesNotHoldASlotBack()
+    public async Task ReportLoad_UseReportedInFlightOff_IgnoresOtherCallers()
     {
         var cluster = new TestCluster(1, Limit(2));
+        cluster.Options.LoadBalancing.UseReportedInFlight = false;
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
 
-        // One report counts a request of ours this gateway already finished: not another caller's work.
-        gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
-        var second = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
+        gate.ReportLoad(mine, reportedInFlight: 10, reportedLimit: 2);
 
-        Assert.Equal(GateOutcome.Granted, second.Outcome);
+        Assert.Equal(GateOutcome.Granted, (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Outcome);
     }
 }
