@@ -23,13 +23,18 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessGateway> StartAsync(string configFile)
+    public static async Task<InProcessGateway> StartAsync(string configFile, ILoggerProvider? logs = null)
     {
         // The content root is the repository, so the builder loads the root appsettings.json as the real app does.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = RepoLayout.Root });
         builder.Configuration.AddGatewayConfigFile(["--config", configFile]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+            builder.Logging.AddFilter("Gateway.AccessLog", LogLevel.Information);
+        }
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
         app.MapGateway();

@@ -1,0 +1,170 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text.Json;
+using Gateway.LoadBalancing;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// Upstreams that send bad or no timing headers, or are down. A small real Kestrel app plays the upstream so
+/// each test controls exactly what goes over the wire.
+/// </summary>
+public sealed class UpstreamHeaderTests
+{
+    [Theory]
+    [InlineData("app;dur=abc", "TEXT named_metrics.inflight=1, named_metrics.limit=4", "server_timing_invalid")]
+    [InlineData(null, "TEXT named_metrics.inflight=1, named_metrics.limit=4", "server_timing_missing")]
+    [InlineData("app;dur=5", "TEXT named_metrics.inflight=-3", "load_report_invalid")]
+    [InlineData("app;dur=5", "named_metrics.inflight=1", "load_report_invalid")]
+    [InlineData("app;dur=5", null, "load_report_missing")]
+    public async Task BadUpstreamHeader_IsCountedAndIgnored(string? serverTiming, string? loadReport, string expectedKind)
+    {
+        await using var upstream = await StartUpstreamAsync(serverTiming, loadReport);
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        using var errors = new HeaderErrorListener();
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/x"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("hello", await response.Content.ReadAsStringAsync());
+        Assert.Equal(1, errors.Count(expectedKind));
+        Assert.Equal(1, errors.Total);
+    }
+
+    [Fact]
+    public async Task GoodUpstreamHeaders_CountNoErrorsAndLogOneAccessLineWithTheEstimate()
+    {
+        await using var upstream = await StartUpstreamAsync("app;dur=5", "TEXT named_metrics.inflight=1, named_metrics.limit=4");
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
+        using var errors = new HeaderErrorListener();
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/orders/7"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(0, errors.Total);
+        var access = Assert.Single(logs.Entries, e => e.Category == "Gateway.AccessLog");
+        Assert.Equal("/orders/7", access.Fields["Path"]);
+        Assert.Equal("test", access.Fields["Cluster"]);
+        Assert.Equal("u1", access.Fields["Destination"]);
+        Assert.Equal(200, access.Fields["Status"]);
+        Assert.Equal(5.0, (double)access.Fields["AppMs"]!);
+        // This upstream claims 5 ms but answers at once: the estimate is clamped at 0, never negative.
+        Assert.True((double)access.Fields["UpstreamMs"]! > 0);
+        Assert.Equal(0.0, (double)access.Fields["UlqMs"]!);
+        Assert.Equal("ok", access.Fields["Outcome"]);
+    }
+
+    [Fact]
+    public async Task UpstreamDown_Returns502ProblemNamingTheReason()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [new Uri($"http://127.0.0.1:{port}/")]);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        using var client = new HttpClient();
+
+        using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/x"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("upstream_error", problem.RootElement.GetProperty("reason").GetString());
+        Assert.Equal("test", problem.RootElement.GetProperty("cluster").GetString());
+        var gate = ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
+        Assert.Equal(0, gate.Snapshot().Sum(d => d.InFlight));
+    }
+
+    private static async Task<RunningApp> StartUpstreamAsync(string? serverTiming, string? loadReport)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        app.Run(async context =>
+        {
+            if (serverTiming is not null)
+            {
+                context.Response.Headers["Server-Timing"] = serverTiming;
+            }
+
+            if (loadReport is not null)
+            {
+                context.Response.Headers["endpoint-load-metrics"] = loadReport;
+            }
+
+            await context.Response.WriteAsync("hello");
+        });
+        await app.StartAsync();
+        return new RunningApp(app, new Uri(app.Urls.First() + "/"));
+    }
+
+    private sealed record RunningApp(WebApplication App, Uri Address) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync() => await App.DisposeAsync();
+    }
+
+    /// <summary>Counts <c>gateway.upstream.header_errors</c> measurements by kind.</summary>
+    private sealed class HeaderErrorListener : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private readonly Dictionary<string, long> _counts = [];
+
+        public HeaderErrorListener()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == "Gateway" && instrument.Name == "gateway.upstream.header_errors")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+            {
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "kind")
+                    {
+                        lock (_counts)
+                        {
+                            _counts[(string)tag.Value!] = _counts.GetValueOrDefault((string)tag.Value!) + value;
+                        }
+                    }
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Total
+        {
+            get
+            {
+                lock (_counts)
+                {
+                    return _counts.Values.Sum();
+                }
+            }
+        }
+
+        public long Count(string kind)
+        {
+            lock (_counts)
+            {
+                return _counts.GetValueOrDefault(kind);
+            }
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
