@@ -7,7 +7,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 ./eng/restore.sh
-dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet -clp:ErrorsOnly
+build_log="$(mktemp)"
+dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }
+rm -f "$build_log"
 
 gateway_url=http://127.0.0.1:5000
 upstream_ports=(5001 5002 5003)
