@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Gateway.Configuration;
 using Yarp.ReverseProxy.Model;
 
@@ -196,10 +197,18 @@ internal sealed class ClusterGate
             return;
         }
 
-        // Outside the lock: completions never run user code under it.
+        // Outside the lock: completions never run user code under it. A waiter continues inline on this thread;
+        // should that nest deeply (forwards failing synchronously one after another), the rest go to the pool.
         foreach (var (waiter, lease) in grants)
         {
-            waiter.Completion.TrySetResult(lease);
+            if (RuntimeHelpers.TryEnsureSufficientExecutionStack())
+            {
+                waiter.Completion.TrySetResult(lease);
+            }
+            else
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.Completion.TrySetResult(state.Lease), (Waiter: waiter, Lease: lease), preferLocal: false);
+            }
         }
     }
 
