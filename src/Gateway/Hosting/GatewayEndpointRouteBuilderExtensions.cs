@@ -13,6 +13,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         // Resolve options first: a bad value should stop start-up naming its key, before YARP's own
         // config validation (inside MapReverseProxy) reports the same problem without the key.
         _ = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        _ = endpoints.ServiceProvider.GetRequiredService<LiveGatewayOptions>();
 
         endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         endpoints.MapReverseProxy(pipeline =>

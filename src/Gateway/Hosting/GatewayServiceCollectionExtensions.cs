@@ -17,6 +17,7 @@ public static class GatewayServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
+        services.AddSingleton<LiveGatewayOptions>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

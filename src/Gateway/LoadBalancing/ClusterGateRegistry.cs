@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Gateway.Configuration;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.LoadBalancing;
 
@@ -9,16 +8,18 @@ internal sealed class ClusterGateRegistry
 {
     private readonly ConcurrentDictionary<string, ClusterGate> _gates = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<GatewayOptions> _options;
+    private readonly Lazy<LiveGatewayOptions> _options;
 
-    public ClusterGateRegistry(TimeProvider time, IOptionsMonitor<GatewayOptions> options)
+    // The options are resolved on first use, not injected: validating them lists the balancing policies,
+    // and the gateway's policies depend on this registry.
+    public ClusterGateRegistry(TimeProvider time, IServiceProvider services)
     {
         _time = time;
-        _options = options;
+        _options = new Lazy<LiveGatewayOptions>(services.GetRequiredService<LiveGatewayOptions>);
     }
 
     public ICollection<ClusterGate> All => _gates.Values;
 
     public ClusterGate Get(string clusterId) =>
-        _gates.GetOrAdd(clusterId, static (id, self) => new ClusterGate(id, self._time, () => self._options.CurrentValue), this);
+        _gates.GetOrAdd(clusterId, static (id, self) => new ClusterGate(id, self._time, () => self._options.Value.Current), this);
 }

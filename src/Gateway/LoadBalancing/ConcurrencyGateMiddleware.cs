@@ -2,7 +2,6 @@ using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;
 using Gateway.Timing;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.LoadBalancing;
 
@@ -12,7 +11,7 @@ namespace Gateway.LoadBalancing;
 /// the request to that destination, and frees the slot when forwarding ends, however it ends.
 /// </summary>
 internal sealed class ConcurrencyGateMiddleware(
-    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options)
+    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -71,7 +70,7 @@ internal sealed class ConcurrencyGateMiddleware(
 
     private Task RejectAsync(HttpContext context, GatewayRequestFeature? feature, string clusterId, GateResult result)
     {
-        var retryAfter = TimeSpan.FromSeconds(options.CurrentValue.Queue.RetryAfterSeconds);
+        var retryAfter = TimeSpan.FromSeconds(options.Current.Queue.RetryAfterSeconds);
         switch (result.Outcome)
         {
             case GateOutcome.QueueFull:

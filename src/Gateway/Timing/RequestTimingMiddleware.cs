@@ -1,7 +1,6 @@
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;
-using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Timing;
@@ -11,7 +10,7 @@ namespace Gateway.Timing;
 /// metrics and the access-log line. It also gives YARP's bodiless forwarding errors a problem+json body.
 /// </summary>
 internal sealed class RequestTimingMiddleware(
-    RequestDelegate next, TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers, IOptionsMonitor<GatewayOptions> options)
+    RequestDelegate next, TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers, LiveGatewayOptions options)
 {
     private readonly ILogger _accessLog = loggers.CreateLogger(AccessLog.Category);
 
@@ -62,7 +61,7 @@ internal sealed class RequestTimingMiddleware(
         var aborted = context.RequestAborted.IsCancellationRequested;
         var status = aborted && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
         metrics.RecordRequest(route, cluster, destination, status, total);
-        if (options.CurrentValue.Timing.AccessLog && _accessLog.IsEnabled(LogLevel.Information))
+        if (options.Current.Timing.AccessLog && _accessLog.IsEnabled(LogLevel.Information))
         {
             var outcome = feature.Rejection ?? (aborted ? "client_aborted" : context.GetForwarderErrorFeature() is { } e ? e.Error.ToString() : "ok");
             AccessLog.Request(

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Metrics;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -13,7 +12,7 @@ namespace Gateway.Timing;
 /// sending and as soon as response headers arrive), reads the upstream's Server-Timing and load report,
 /// and derives the upstream-local queueing estimate. Bad upstream headers are counted and ignored.
 /// </summary>
-internal sealed class UpstreamTimingTransformProvider(TimeProvider time, GatewayMetrics metrics, IOptionsMonitor<GatewayOptions> options)
+internal sealed class UpstreamTimingTransformProvider(TimeProvider time, GatewayMetrics metrics, LiveGatewayOptions options)
     : ITransformProvider
 {
     private const string LoadReportHeader = "endpoint-load-metrics";
@@ -85,7 +84,7 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
 
             // An empty report still matters: it tells the gate this upstream will not teach it a limit.
             lease.Gate.ReportLoad(lease, report.InFlight, report.Limit, roundTrip, feature.UpstreamLocalQueue);
-            if (options.CurrentValue.LoadBalancing.ReleaseOn == SlotRelease.ResponseHeaders)
+            if (options.Current.LoadBalancing.ReleaseOn == SlotRelease.ResponseHeaders)
             {
                 // The upstream's worker is done; the gate middleware's later release is then a no-op.
                 lease.Dispose();
@@ -100,7 +99,7 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
             feature.AppDuration,
             feature.UpstreamLocalQueue);
 
-        if (options.CurrentValue.Timing.ServerTimingHeader)
+        if (options.Current.Timing.ServerTimingHeader)
         {
             AppendServerTiming(context.HttpContext.Response, feature, time.GetElapsedTime(feature.Started));
         }

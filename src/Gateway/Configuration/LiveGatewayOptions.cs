@@ -1,0 +1,61 @@
+using Gateway.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// The <c>Gateway</c> section as last validated. Configuration reloads while the gateway runs; an edit that fails
+/// validation is logged, naming the key, and ignored, so a typo in a live file never fails requests. (A plain
+/// <see cref="IOptionsMonitor{TOptions}"/> would rethrow the validation error on every request instead.)
+/// </summary>
+internal sealed partial class LiveGatewayOptions : IDisposable
+{
+    private readonly IOptionsFactory<GatewayOptions> _factory;
+    private readonly ILogger _logger;
+    private readonly List<IDisposable> _subscriptions = [];
+    private GatewayOptions _current;
+
+    public LiveGatewayOptions(
+        IOptionsFactory<GatewayOptions> factory, IEnumerable<IOptionsChangeTokenSource<GatewayOptions>> sources, ILogger<LiveGatewayOptions> logger)
+    {
+        _factory = factory;
+        _logger = logger;
+
+        // At start-up a bad value throws, which stops the gateway naming the key.
+        _current = factory.Create(Options.DefaultName);
+        foreach (var source in sources)
+        {
+            _subscriptions.Add(ChangeToken.OnChange(source.GetChangeToken, Reload));
+        }
+    }
+
+    public GatewayOptions Current => Volatile.Read(ref _current);
+
+    public void Dispose()
+    {
+        foreach (var subscription in _subscriptions)
+        {
+            subscription.Dispose();
+        }
+    }
+
+    private void Reload()
+    {
+        try
+        {
+            Volatile.Write(ref _current, _factory.Create(Options.DefaultName));
+            LogReloaded(_logger);
+        }
+        catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var message))
+        {
+            LogRejected(_logger, message);
+        }
+    }
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Gateway configuration reloaded.")]
+    private static partial void LogReloaded(ILogger logger);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Error, Message = "Gateway configuration change ignored, keeping the last valid values: {Problem}")]
+    private static partial void LogRejected(ILogger logger, string problem);
+}

@@ -1,0 +1,54 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Configuration;
+using Gateway.LoadBalancing;
+using Gateway.Tests.Integration;
+
+namespace Gateway.Tests.Configuration;
+
+/// <summary>Edits to a running gateway's configuration file: bad ones are ignored and logged, good ones apply.</summary>
+public sealed class LiveGatewayOptionsTests
+{
+    [Fact]
+    public async Task ConfigFileEdited_BadValuesKeepLastGoodOptionsAndGoodValuesApply()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+        using var config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress])
+            .Set("Gateway:Queue:MaxLength", 5);
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
+        var live = (LiveGatewayOptions)gateway.Services.GetService(typeof(LiveGatewayOptions))!;
+        using var client = new HttpClient();
+        Assert.Equal(5, live.Current.Queue.MaxLength);
+
+        config.Set("Gateway:Queue:MaxLength", -3).Write();
+        await WaitUntilAsync(() => Rejections(logs).Any(m => m.Contains("Gateway:Queue:MaxLength must be 0 or more, got -3", StringComparison.Ordinal)));
+        Assert.Equal(5, live.Current.Queue.MaxLength);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
+
+        var queue = (JsonObject)JsonNode.Parse(File.ReadAllText(config.Path))!["Gateway"]!["Queue"]!;
+        queue.Remove("MaxLength");
+        queue["MaxLenght"] = 3;
+        config.Set("Gateway:Queue", queue.DeepClone()).Write();
+        await WaitUntilAsync(() => Rejections(logs).Any(m => m.Contains("MaxLenght", StringComparison.Ordinal)));
+        Assert.Equal(5, live.Current.Queue.MaxLength);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=1"))).StatusCode);
+
+        config.Set("Gateway:Queue", new JsonObject { ["MaxLength"] = 7 }).Write();
+        await WaitUntilAsync(() => live.Current.Queue.MaxLength == 7);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=1"))).StatusCode);
+    }
+
+    private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
+        logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (!condition())
+        {
+            await Task.Delay(20, timeout.Token);
+        }
+    }
+}
