@@ -5,6 +5,15 @@ public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
 
+    /// <summary>Each options class's configuration path, for error messages that name keys.</summary>
+    internal static readonly IReadOnlyDictionary<string, string> SectionPaths = new Dictionary<string, string>
+    {
+        [typeof(GatewayOptions).FullName!] = SectionName,
+        [typeof(QueueOptions).FullName!] = SectionName + ":Queue",
+        [typeof(LoadBalancingOptions).FullName!] = SectionName + ":LoadBalancing",
+        [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
+    };
+
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
     public QueueOptions Queue { get; set; } = new();
 

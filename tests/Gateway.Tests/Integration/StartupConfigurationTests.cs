@@ -11,6 +11,8 @@ public sealed class StartupConfigurationTests
     [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength=-5", "ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength must be an integer of at least 0")]
     [InlineData("--Gateway:Queue:Timeout=soon", "Gateway:Queue:Timeout")]
     [InlineData("--Gateway:LoadBalancing:DefaultConcurrencyLimit=0", "Gateway:LoadBalancing:DefaultConcurrencyLimit must be at least 1")]
+    [InlineData("--Gateway:Queue:MaxLenght=3", "unknown key Gateway:Queue:MaxLenght")]
+    [InlineData("--Gateway:LoadBalancing:ReleaseOn=Whenever", "Gateway:LoadBalancing:ReleaseOn")]
     public async Task BadValue_StopsStartupNamingTheKey(string argument, string expected)
     {
         var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [argument], TimeSpan.FromSeconds(60));
