@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.LoadBalancing;
@@ -26,29 +25,22 @@ internal sealed class ReverseProxyConfigValidator(IConfiguration configuration, 
                 failures.Add($"{policyKey} '{policy}' is not a known policy; known: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
             }
 
-            CheckInt(cluster.GetSection("Metadata"), GatewayMetadata.ConcurrencyLimit, minimum: 1, failures);
-            CheckInt(cluster.GetSection("Metadata"), GatewayMetadata.QueueLength, minimum: 0, failures);
-            var timeout = cluster.GetSection("Metadata")[GatewayMetadata.QueueTimeout];
-            if (timeout is not null && (!TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out var value) || value <= TimeSpan.Zero))
-            {
-                failures.Add($"{cluster.Path}:Metadata:{GatewayMetadata.QueueTimeout} must be a positive TimeSpan such as 00:00:05, got '{timeout}'.");
-            }
-
+            Check(cluster.GetSection("Metadata"), isCluster: true, failures);
             foreach (var destination in cluster.GetSection("Destinations").GetChildren())
             {
-                CheckInt(destination.GetSection("Metadata"), GatewayMetadata.ConcurrencyLimit, minimum: 1, failures);
+                Check(destination.GetSection("Metadata"), isCluster: false, failures);
             }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void CheckInt(IConfigurationSection metadata, string key, int minimum, List<string> failures)
+    private static void Check(IConfigurationSection metadata, bool isCluster, List<string> failures)
     {
-        var text = metadata[key];
-        if (text is not null && (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < minimum))
+        var values = metadata.GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, problem) in GatewayMetadata.Problems(values, isCluster))
         {
-            failures.Add($"{metadata.Path}:{key} must be an integer of at least {minimum}, got '{text}'.");
+            failures.Add($"{metadata.Path}:{key} {problem}.");
         }
     }
 }

@@ -3,6 +3,7 @@ using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Timing;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Gateway.Hosting;
@@ -18,6 +19,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
         services.AddSingleton<LiveGatewayOptions>();
+        services.AddSingleton<IConfigChangeListener, GatewayMetadataListener>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -14,6 +14,38 @@ internal static class GatewayMetadata
     /// <summary>Cluster: overrides <c>Gateway:Queue:Timeout</c> (a TimeSpan such as 00:00:05).</summary>
     public const string QueueTimeout = "Gateway.QueueTimeout";
 
+    /// <summary>
+    /// What is wrong with the gateway's keys in one cluster's or destination's metadata, as (key, problem) pairs.
+    /// Start-up validation and live reloads both report these.
+    /// </summary>
+    public static IEnumerable<(string Key, string Problem)> Problems(IReadOnlyDictionary<string, string>? metadata, bool isCluster)
+    {
+        if (metadata is null)
+        {
+            yield break;
+        }
+
+        if (metadata.TryGetValue(ConcurrencyLimit, out var limit) && ReadPositiveInt(metadata, ConcurrencyLimit) is null)
+        {
+            yield return (ConcurrencyLimit, $"must be an integer of at least 1, got '{limit}'");
+        }
+
+        if (!isCluster)
+        {
+            yield break;
+        }
+
+        if (metadata.TryGetValue(QueueLength, out var length) && ReadNonNegativeInt(metadata, QueueLength) is null)
+        {
+            yield return (QueueLength, $"must be an integer of at least 0, got '{length}'");
+        }
+
+        if (metadata.TryGetValue(QueueTimeout, out var timeout) && ReadTimeSpan(metadata, QueueTimeout) is not { Ticks: > 0 })
+        {
+            yield return (QueueTimeout, $"must be a positive TimeSpan such as 00:00:05, got '{timeout}'");
+        }
+    }
+
     public static int? ReadPositiveInt(IReadOnlyDictionary<string, string>? metadata, string key) =>
         metadata is not null && metadata.TryGetValue(key, out var text)
             && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0

@@ -40,6 +40,23 @@ public sealed class LiveGatewayOptionsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=1"))).StatusCode);
     }
 
+    [Fact]
+    public async Task ClusterMetadataEditedToABadValue_IsLoggedNamingTheKeyAndRequestsKeepWorking()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+        using var config = new GatewayConfigFile().AddCluster(
+            "test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], metadata: new Dictionary<string, string> { [GatewayMetadata.ConcurrencyLimit] = "2" });
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
+        using var client = new HttpClient();
+
+        config.Set("ReverseProxy:Clusters:test:Metadata", new JsonObject { [GatewayMetadata.ConcurrencyLimit] = "two" }).Write();
+        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
+            "ReverseProxy:Clusters:test:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1, got 'two'", StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
+    }
+
     private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
 
