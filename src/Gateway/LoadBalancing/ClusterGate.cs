@@ -51,7 +51,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             RefreshLocked(cluster);
-            return TryPickLocked(candidates, enforceLimits: false, _time.GetTimestamp());
+            return TryAcquireLocked(candidates, enforceLimits: false, _time.GetTimestamp());
         }
     }
 
@@ -63,14 +63,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             RefreshLocked(cluster);
-            var lease = TryPickLocked(candidates, enforceLimits: false, _time.GetTimestamp());
-            if (lease is null)
-            {
-                return null;
-            }
-
-            lease.Load.InFlight--;
-            return lease.Destination;
+            return PickLocked(candidates, enforceLimits: false, _time.GetTimestamp())?.Destination;
         }
     }
 
@@ -86,7 +79,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             settings = RefreshLocked(cluster);
-            if (_queue.Count == 0 && TryPickLocked(candidates, enforceLimits: true, start) is { } lease)
+            if (_queue.Count == 0 && TryAcquireLocked(candidates, enforceLimits: true, start) is { } lease)
             {
                 return new GateResult(GateOutcome.Granted, lease, TimeSpan.Zero);
             }
@@ -252,7 +245,7 @@ internal sealed class ClusterGate
         var now = _time.GetTimestamp();
 
         // Strict FIFO: the oldest waiter takes the next free slot; those behind it keep their place.
-        while (_queue.First is { } head && TryPickLocked(head.Value.Candidates, enforceLimits: true, now) is { } lease)
+        while (_queue.First is { } head && TryAcquireLocked(head.Value.Candidates, enforceLimits: true, now) is { } lease)
         {
             _queue.RemoveFirst();
             (grants ??= []).Add((head.Value, lease));
@@ -301,7 +294,18 @@ internal sealed class ClusterGate
         Complete(grants);
     }
 
-    private DestinationLease? TryPickLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
+    private DestinationLease? TryAcquireLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
+    {
+        if (PickLocked(candidates, enforceLimits, now) is not var (load, destination))
+        {
+            return null;
+        }
+
+        load.InFlight++;
+        return new DestinationLease(this, load, destination);
+    }
+
+    private (DestinationLoad Load, DestinationState Destination)? PickLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
     {
         DestinationLoad? best = null;
         DestinationState? bestDestination = null;
@@ -361,13 +365,7 @@ internal sealed class ClusterGate
             }
         }
 
-        if (best is null || bestDestination is null)
-        {
-            return null;
-        }
-
-        best.InFlight++;
-        return new DestinationLease(this, best, bestDestination);
+        return best is null || bestDestination is null ? null : (best, bestDestination);
     }
 
     private sealed class Waiter(ClusterGate gate, IReadOnlyList<DestinationState> candidates)

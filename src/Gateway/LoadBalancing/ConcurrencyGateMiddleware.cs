@@ -28,10 +28,11 @@ internal sealed class ConcurrencyGateMiddleware(
 
         var gate = gates.Get(cluster.ClusterId);
         var feature = context.Features.Get<GatewayRequestFeature>();
-        DestinationLease? lease;
+        DestinationLease lease;
         if (leastOutstanding)
         {
-            lease = gate.TryAcquireLeastOutstanding(proxy.Cluster, candidates);
+            // Never null: there is at least one candidate and limits do not apply.
+            lease = gate.TryAcquireLeastOutstanding(proxy.Cluster, candidates)!;
         }
         else
         {
@@ -42,18 +43,13 @@ internal sealed class ConcurrencyGateMiddleware(
                 feature.QueueWait = result.Waited;
             }
 
-            lease = result.Lease;
-            if (result.Outcome != GateOutcome.Granted)
+            if (result.Lease is not { } granted)
             {
                 await RejectAsync(context, feature, cluster.ClusterId, result);
                 return;
             }
-        }
 
-        if (lease is null)
-        {
-            await next(context);
-            return;
+            lease = granted;
         }
 
         using (lease)

@@ -8,6 +8,10 @@ namespace Gateway.LoadBalancing;
 /// </summary>
 internal sealed class DestinationLoad(string destinationId)
 {
+    private const int RecentReleaseCapacity = 16;
+
+    private readonly long[] _recentReleases = new long[RecentReleaseCapacity];
+    private int _recentReleaseNext;
     private DestinationModel? _model;
     private int? _configuredLimit;
 
@@ -24,11 +28,6 @@ internal sealed class DestinationLoad(string destinationId)
 
     /// <summary>In-flight work from other callers, estimated from the last load report.</summary>
     public int OthersInFlight { get; set; }
-
-    private readonly long[] _recentReleases = new long[RecentReleaseCapacity];
-    private int _recentReleaseNext;
-
-    private const int RecentReleaseCapacity = 16;
 
     /// <summary>Smoothed upstream round trip in seconds (EWMA); 0 until the first response.</summary>
     public double RoundTripEwmaSeconds { get; set; }
@@ -62,7 +61,7 @@ internal sealed class DestinationLoad(string destinationId)
     }
 
     /// <summary>The limit from destination metadata, else cluster metadata; parsed once per config model.</summary>
-    public int? ConfiguredLimit(DestinationState destination, int? clusterLimit)
+    private int? ConfiguredLimit(DestinationState destination, int? clusterLimit)
     {
         var model = destination.Model;
         if (!ReferenceEquals(model, _model))

@@ -15,8 +15,6 @@ internal sealed class GatewayRequestFeature
 
     public long UpstreamSent { get; set; }
 
-    public long UpstreamHeadersReceived { get; set; }
-
     /// <summary>The upstream's own processing time (<c>Server-Timing: app;dur=</c>), when it reported a valid one.</summary>
     public TimeSpan? AppDuration { get; set; }
 

@@ -51,8 +51,7 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
             return;
         }
 
-        feature.UpstreamHeadersReceived = time.GetTimestamp();
-        var roundTrip = time.GetElapsedTime(feature.UpstreamSent, feature.UpstreamHeadersReceived);
+        var roundTrip = time.GetElapsedTime(feature.UpstreamSent);
         feature.UpstreamRoundTrip = roundTrip;
 
         if (!upstream.Headers.TryGetValues("Server-Timing", out var timingValues))

@@ -70,6 +70,22 @@ public sealed class ClusterGateTests
     }
 
     [Fact]
+    public void PeekLeastOutstanding_RanksLikeAcquireButCountsNothing()
+    {
+        var cluster = new TestCluster(2);
+        var gate = cluster.CreateGate();
+        var busy = gate.TryAcquireLeastOutstanding(cluster.Model, cluster.Destinations)!;
+
+        var peeked = gate.PeekLeastOutstanding(cluster.Model, cluster.Destinations);
+        var again = gate.PeekLeastOutstanding(cluster.Model, cluster.Destinations);
+
+        Assert.NotEqual(busy.Destination.DestinationId, peeked!.DestinationId);
+        Assert.Equal(peeked.DestinationId, again!.DestinationId);
+        Assert.Equal(0, InFlightByDestination(gate)[peeked.DestinationId]);
+        Assert.Equal(1, InFlightByDestination(gate)[busy.Destination.DestinationId]);
+    }
+
+    [Fact]
     public void Lease_DisposedTwice_ReleasesOnce()
     {
         var cluster = new TestCluster(1);
