@@ -3,16 +3,6 @@ using System.Globalization;
 
 namespace Gateway.Tests.Integration;
 
-/// <summary>One request's outcome as the client saw it, plus the figures the servers reported.</summary>
-internal sealed record LoadSample(
-    int Status,
-    double LatencyMs,
-    double? DemoQueueMs,
-    double? AppMs,
-    double? GatewayQueueMs,
-    double? UlqEstimateMs,
-    string? Body);
-
 /// <summary>
 /// An open-loop client: Poisson arrivals on a fixed schedule, each request sent at its scheduled time
 /// whether or not earlier ones have finished, with latency measured from the scheduled time (so a slow

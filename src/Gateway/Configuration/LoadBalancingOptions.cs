@@ -1,0 +1,36 @@
+namespace Gateway.Configuration;
+
+/// <summary>The <c>Gateway:LoadBalancing</c> section.</summary>
+public sealed class LoadBalancingOptions
+{
+    /// <summary>
+    /// Concurrency limit for destinations whose metadata sets none and whose upstream has not reported one.
+    /// Unset (the default) means no limit until the upstream reports its own.
+    /// </summary>
+    public int? DefaultConcurrencyLimit { get; set; }
+
+    /// <summary>
+    /// Count other callers' work (other gateway replicas), estimated from each upstream's reported in-flight
+    /// requests minus this gateway's own, against the destination's limit. Turn off only when this gateway is
+    /// an upstream's sole caller or its reports cannot be trusted. Default on.
+    /// </summary>
+    public bool UseReportedInFlight { get; set; } = true;
+
+    /// <summary>
+    /// The longest an estimate of other callers' work stays fresh; it is also never fresh for longer than the
+    /// destination's smoothed round trip. A destination that is full by a stale estimate, and has none of this
+    /// gateway's requests in flight, gets one probe request to refresh it. Default 250 ms.
+    /// </summary>
+    public TimeSpan LoadReportTtl { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// When a request stops counting against its destination's concurrency limit. <c>ResponseHeaders</c> (the
+    /// default) frees the slot as soon as the upstream's response headers arrive: an API server's worker is
+    /// free once it has produced its response, and waiting for the body to be relayed would leave the slot idle
+    /// for that long. Use <c>ResponseEnd</c> for upstreams that stream long or large bodies from the worker.
+    /// </summary>
+    public SlotRelease ReleaseOn { get; set; } = SlotRelease.ResponseHeaders;
+
+    /// <summary>Seed for random tie-breaking; unset means a random seed.</summary>
+    public int? Seed { get; set; }
+}

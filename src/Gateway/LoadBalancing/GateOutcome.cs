@@ -1,0 +1,9 @@
+namespace Gateway.LoadBalancing;
+
+internal enum GateOutcome
+{
+    Granted,
+    QueueFull,
+    QueueTimeout,
+    ClientAborted,
+}
