@@ -4,9 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# Debian packages the test suite needs (none yet beyond the .NET SDK and curl; later suites add
-# redis-server and prometheus here).
-debian_packages=(curl)
+# Debian packages the test suite needs: curl, and prometheus (the real server and promtool for the metrics tests).
+debian_packages=(curl prometheus)
 missing=()
 for pkg in "${debian_packages[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -14,7 +13,7 @@ done
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
   sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
+  $sudo_cmd apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 

@@ -14,6 +14,12 @@ public sealed class DemoUpstreamOptions
     /// <summary>This service's name: reported in responses and used for per-service qdelay overrides. Default <c>demo</c>.</summary>
     public string ServiceName { get; set; } = "demo";
 
+    /// <summary>
+    /// Answer every Nth request on a connection with <c>Connection: close</c>, so clients reconnect, as app
+    /// servers with a keep-alive request limit do. 0 (the default) keeps connections open.
+    /// </summary>
+    public int CloseConnectionEvery { get; set; }
+
     /// <summary>Seed for service-time sampling; unset means a random seed.</summary>
     public int? Seed { get; set; }
 }

@@ -23,6 +23,11 @@ internal sealed class DemoUpstreamOptionsValidator : IValidateOptions<DemoUpstre
             failures.Add($"{DemoUpstreamOptions.SectionName}:ServiceName must not be empty.");
         }
 
+        if (options.CloseConnectionEvery < 0)
+        {
+            failures.Add($"{DemoUpstreamOptions.SectionName}:CloseConnectionEvery must be 0 (never) or more, got {options.CloseConnectionEvery}.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

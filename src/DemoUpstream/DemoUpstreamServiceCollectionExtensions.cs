@@ -1,5 +1,6 @@
 using DemoUpstream.Slots;
 using DemoUpstream.Work;
+using MetricsExposition;
 using Microsoft.Extensions.Options;
 
 namespace DemoUpstream;
@@ -13,6 +14,8 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SlotPool(sp.GetRequiredService<IOptions<DemoUpstreamOptions>>().Value.Slots));
         services.AddSingleton<ServiceTimeSampler>();
+        services.AddSingleton<DemoMetrics>();
+        services.AddPrometheusExposition((exposition, _) => exposition.Meters.Add(DemoMetrics.MeterName));
         services.AddProblemDetails();
         return services;
     }

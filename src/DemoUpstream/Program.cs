@@ -1,11 +1,14 @@
 using DemoUpstream;
 using DemoUpstream.Work;
+using MetricsExposition;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDemoUpstream(builder.Configuration);
 
 var app = builder.Build();
+app.MapPrometheusMetrics();
+_ = app.Services.GetRequiredService<DemoMetrics>(); // Its gauges are exposed before the first request.
 app.MapSimulatedWork();
 
 try

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DemoUpstream.Slots;
+using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.Extensions.Options;
 
 namespace DemoUpstream.Work;
@@ -7,6 +8,8 @@ namespace DemoUpstream.Work;
 /// <summary>Serves simulated work on every path nothing else claims, and the test-facing stats.</summary>
 internal static class SimulatedWorkEndpoints
 {
+    private static readonly object ServedOnConnection = new();
+
     public static IEndpointRouteBuilder MapSimulatedWork(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/demo/stats", (SlotPool slots) => Results.Json(new
@@ -26,9 +29,29 @@ internal static class SimulatedWorkEndpoints
         return endpoints;
     }
 
-    private static async Task ServeAsync(
-        HttpContext context, SlotPool slots, ServiceTimeSampler sampler, TimeProvider time, IOptions<DemoUpstreamOptions> options)
+    /// <summary>
+    /// Answers every Nth request on a connection with <c>Connection: close</c>, as some app servers do
+    /// (e.g. a keep-alive request limit), so clients must open new connections.
+    /// </summary>
+    private static void CloseConnectionIfDue(HttpContext context, int every)
     {
+        if (every <= 0 || context.Features.Get<IConnectionItemsFeature>() is not { } connection)
+        {
+            return;
+        }
+
+        var served = connection.Items.TryGetValue(ServedOnConnection, out var n) ? (int)n! + 1 : 1;
+        connection.Items[ServedOnConnection] = served;
+        if (served % every == 0)
+        {
+            context.Response.Headers.Connection = "close";
+        }
+    }
+
+    private static async Task ServeAsync(
+        HttpContext context, SlotPool slots, ServiceTimeSampler sampler, TimeProvider time, IOptions<DemoUpstreamOptions> options, DemoMetrics metrics)
+    {
+        CloseConnectionIfDue(context, options.Value.CloseConnectionEvery);
         TimeSpan serviceTime;
         if (context.Request.Query.TryGetValue("ms", out var msText))
         {
@@ -38,6 +61,7 @@ internal static class SimulatedWorkEndpoints
                     statusCode: StatusCodes.Status400BadRequest,
                     title: "Invalid 'ms' query parameter",
                     detail: $"'ms' must be a number of milliseconds between 0 and 600000, got '{msText}'.").ExecuteAsync(context);
+                metrics.RecordRequest(StatusCodes.Status400BadRequest);
                 return;
             }
 
@@ -50,23 +74,41 @@ internal static class SimulatedWorkEndpoints
 
         var ct = context.RequestAborted;
         var arrived = time.GetTimestamp();
-        await slots.AcquireAsync(ct);
         int inFlight;
         TimeSpan queued, inSlot;
         try
         {
+            await slots.AcquireAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            metrics.RecordRequest(StatusCodes.Status499ClientClosedRequest);
+            throw;
+        }
+
+        try
+        {
             var acquired = time.GetTimestamp();
             queued = time.GetElapsedTime(arrived, acquired);
+            metrics.RecordQueueWait(queued);
             await Task.Delay(serviceTime, time, ct);
             inSlot = time.GetElapsedTime(acquired);
 
             // Measured while this request still holds its slot, so the report counts it.
             inFlight = slots.InFlight;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            metrics.RecordRequest(StatusCodes.Status499ClientClosedRequest);
+            throw;
+        }
         finally
         {
             slots.Release();
         }
+
+        metrics.RecordService(inSlot);
+        metrics.RecordRequest(StatusCodes.Status200OK);
 
         var headers = context.Response.Headers;
         headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"app;dur={inSlot.TotalMilliseconds:0.###}");

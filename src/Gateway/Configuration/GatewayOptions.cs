@@ -12,6 +12,7 @@ public sealed class GatewayOptions
         [typeof(QueueOptions).FullName!] = SectionName + ":Queue",
         [typeof(LoadBalancingOptions).FullName!] = SectionName + ":LoadBalancing",
         [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
+        [typeof(MetricsOptions).FullName!] = SectionName + ":Metrics",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
@@ -22,4 +23,7 @@ public sealed class GatewayOptions
 
     /// <summary>Per-request timing and its reporting.</summary>
     public TimingOptions Timing { get; set; } = new();
+
+    /// <summary>The Prometheus scrape endpoint.</summary>
+    public MetricsOptions Metrics { get; set; } = new();
 }

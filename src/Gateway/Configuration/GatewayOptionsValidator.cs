@@ -36,6 +36,22 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Lb}:LoadReportTtl must be positive, got {options.LoadBalancing.LoadReportTtl}.");
         }
 
+        const string Metrics = GatewayOptions.SectionName + ":Metrics";
+        if (string.IsNullOrWhiteSpace(options.Metrics.Path) || !options.Metrics.Path.StartsWith('/'))
+        {
+            failures.Add($"{Metrics}:Path must start with '/', got '{options.Metrics.Path}'.");
+        }
+
+        if (options.Metrics.MaxSeriesPerMetric < 1)
+        {
+            failures.Add($"{Metrics}:MaxSeriesPerMetric must be at least 1, got {options.Metrics.MaxSeriesPerMetric}.");
+        }
+
+        if (options.Metrics.AdditionalMeters.Any(string.IsNullOrWhiteSpace))
+        {
+            failures.Add($"{Metrics}:AdditionalMeters must not contain empty names.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,6 +1,7 @@
 using Gateway.Configuration;
 using Gateway.LoadBalancing;
 using Gateway.Timing;
+using MetricsExposition;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Hosting;
@@ -12,8 +13,14 @@ public static class GatewayEndpointRouteBuilderExtensions
     {
         // Resolve options first: a bad value should stop start-up naming its key, before YARP's own
         // config validation (inside MapReverseProxy) reports the same problem without the key.
-        _ = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
         _ = endpoints.ServiceProvider.GetRequiredService<LiveGatewayOptions>();
+
+        // Mapped (so the collector is listening) before anything records a measurement.
+        if (options.Metrics.Enabled)
+        {
+            endpoints.MapPrometheusMetrics(options.Metrics.Path);
+        }
 
         endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         endpoints.MapReverseProxy(pipeline =>

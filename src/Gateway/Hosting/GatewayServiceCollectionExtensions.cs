@@ -2,7 +2,10 @@ using Gateway.Configuration;
 using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Timing;
+using MetricsExposition;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -32,6 +35,20 @@ public static class GatewayServiceCollectionExtensions
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms<UpstreamTimingTransformProvider>();
+        services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, MeteredForwarderHttpClientFactory>());
+
+        services.AddPrometheusExposition((exposition, sp) =>
+        {
+            var metrics = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Metrics;
+            exposition.Meters.Add(GatewayMetrics.MeterName);
+            exposition.Meters.Add(PrometheusExpositionOptions.HttpClientMeter);
+            foreach (var meter in metrics.AdditionalMeters)
+            {
+                exposition.Meters.Add(meter);
+            }
+
+            exposition.MaxSeriesPerMetric = metrics.MaxSeriesPerMetric;
+        });
         return services;
     }
 }

@@ -24,7 +24,10 @@ internal sealed class GatewayMetrics
     private readonly Histogram<double> _upstreamDuration;
     private readonly Histogram<double> _upstreamReported;
     private readonly Histogram<double> _upstreamLocalQueue;
-    private readonly Counter<long> _headerErrors;
+    private readonly Counter<long> _connectionsOpened;
+    private readonly Histogram<double> _connectDuration;
+    private readonly Counter<long> _connectErrors;
+    private readonly long[] _headerErrors = new long[HeaderErrorKinds.All.Count];
 
     public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
     {
@@ -39,8 +42,17 @@ internal sealed class GatewayMetrics
             "gateway.upstream.reported_duration", "s", "The upstream's own processing time (Server-Timing app).", advice: advice);
         _upstreamLocalQueue = meter.CreateHistogram(
             "gateway.upstream.local_queue", "s", "Estimated upstream-local queueing: round trip minus reported time.", advice: advice);
-        _headerErrors = meter.CreateCounter<long>(
-            "gateway.upstream.header_errors", "{header}", "Missing or malformed upstream timing and load headers, by kind.");
+        _connectionsOpened = meter.CreateCounter<long>(
+            "gateway.upstream.connections_opened", "{connection}", "New connections to upstreams (TCP, plus TLS where used), by destination.");
+        _connectDuration = meter.CreateHistogram(
+            "gateway.upstream.connect.duration", "s", "Time to open an upstream connection: TCP connect plus TLS handshake.", advice: advice);
+        _connectErrors = meter.CreateCounter<long>(
+            "gateway.upstream.connect_errors", "{connection}", "Failed TCP connection attempts to upstreams, by destination.");
+
+        // Every kind is always exposed, at 0 until it happens, so rate() and alerts work from the first scrape.
+        meter.CreateObservableCounter("gateway.upstream.header_errors", () => HeaderErrorKinds.All.Select(
+            (kind, i) => new Measurement<long>(Interlocked.Read(ref _headerErrors[i]), new KeyValuePair<string, object?>("kind", kind))),
+            "{header}", "Missing or malformed upstream timing and load headers, by kind.");
 
         meter.CreateObservableGauge("gateway.queue.length", () => gates.All.Select(
             g => new Measurement<int>(g.QueueLength, new KeyValuePair<string, object?>("cluster", g.ClusterId))), "{request}", "Requests waiting in the gateway queue.");
@@ -90,13 +102,17 @@ internal sealed class GatewayMetrics
         }
     }
 
-    public void RecordHeaderError(string kind)
+    public void RecordHeaderError(string kind) => Interlocked.Increment(ref _headerErrors[HeaderErrorKinds.IndexOf(kind)]);
+
+    public void RecordConnectionOpened(string cluster, string destination, TimeSpan connectTime)
     {
-        if (_headerErrors.Enabled)
-        {
-            _headerErrors.Add(1, new KeyValuePair<string, object?>("kind", kind));
-        }
+        var tags = new TagList { { "cluster", cluster }, { "destination", destination } };
+        _connectionsOpened.Add(1, tags);
+        _connectDuration.Record(connectTime.TotalSeconds, tags);
     }
+
+    public void RecordConnectError(string cluster, string destination) =>
+        _connectErrors.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", destination));
 
     private static IEnumerable<Measurement<int>> DestinationMeasurements(ClusterGateRegistry gates, bool limit)
     {

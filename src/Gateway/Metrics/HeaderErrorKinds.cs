@@ -7,4 +7,19 @@ internal static class HeaderErrorKinds
     public const string ServerTimingInvalid = "server_timing_invalid";
     public const string LoadReportMissing = "load_report_missing";
     public const string LoadReportInvalid = "load_report_invalid";
+
+    public static readonly IReadOnlyList<string> All = [ServerTimingMissing, ServerTimingInvalid, LoadReportMissing, LoadReportInvalid];
+
+    public static int IndexOf(string kind)
+    {
+        for (var i = 0; i < All.Count; i++)
+        {
+            if (ReferenceEquals(All[i], kind) || All[i] == kind)
+            {
+                return i;
+            }
+        }
+
+        throw new ArgumentOutOfRangeException(nameof(kind), kind, "Not a header error kind.");
+    }
 }

@@ -34,6 +34,11 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
                 feature.UpstreamSent = time.GetTimestamp();
             }
 
+            if (request.HttpContext.GetReverseProxyFeature().ProxiedDestination is { } destination)
+            {
+                request.ProxyRequest.Options.Set(MeteredForwarderHttpClientFactory.DestinationKey, destination.DestinationId);
+            }
+
             return ValueTask.CompletedTask;
         });
         context.AddResponseTransform(response =>

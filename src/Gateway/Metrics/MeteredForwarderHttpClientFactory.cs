@@ -1,0 +1,65 @@
+using System.Net.Sockets;
+using System.Runtime.CompilerServices;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Metrics;
+
+/// <summary>
+/// YARP's client factory with new upstream connections counted and timed per destination. Cold-start
+/// tails live here: TCP and TLS setup, and upstreams that close kept-alive connections every N requests.
+/// The connect callback opens the socket as SocketsHttpHandler does by default (TCP, no Nagle).
+/// </summary>
+internal sealed class MeteredForwarderHttpClientFactory(
+    ILogger<ForwarderHttpClientFactory> logger, GatewayMetrics metrics, TimeProvider time) : ForwarderHttpClientFactory(logger)
+{
+    /// <summary>Set on each outgoing request so a connection it causes is attributed to its destination.</summary>
+    public static readonly HttpRequestOptionsKey<string> DestinationKey = new("Gateway.Destination");
+
+    // Connect start per connection attempt, keyed by the request that caused it, until the connection is
+    // ready for HTTP (after TLS, where the plaintext filter runs).
+    private readonly ConditionalWeakTable<HttpRequestMessage, StrongBox<long>> _connecting = [];
+
+    protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
+    {
+        base.ConfigureHandler(context, handler);
+        var cluster = context.ClusterId;
+        handler.ConnectCallback = (connection, ct) => ConnectAsync(cluster, connection, ct);
+        handler.PlaintextStreamFilter = (connection, _) =>
+        {
+            if (_connecting.TryGetValue(connection.InitialRequestMessage, out var started))
+            {
+                _connecting.Remove(connection.InitialRequestMessage);
+                metrics.RecordConnectionOpened(cluster, DestinationOf(connection.InitialRequestMessage), time.GetElapsedTime(started.Value));
+            }
+
+            return ValueTask.FromResult(connection.PlaintextStream);
+        };
+    }
+
+    private async ValueTask<Stream> ConnectAsync(string cluster, SocketsHttpConnectionContext connection, CancellationToken ct)
+    {
+        var started = time.GetTimestamp();
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        try
+        {
+            await socket.ConnectAsync(connection.DnsEndPoint, ct);
+        }
+        catch (Exception ex) when (ex is SocketException or IOException)
+        {
+            socket.Dispose();
+            metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage));
+            throw;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+
+        _connecting.AddOrUpdate(connection.InitialRequestMessage, new StrongBox<long>(started));
+        return new NetworkStream(socket, ownsSocket: true);
+    }
+
+    private static string DestinationOf(HttpRequestMessage request) =>
+        request.Options.TryGetValue(DestinationKey, out var destination) ? destination : "unknown";
+}

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using Gateway.LoadBalancing;
+
+namespace Gateway.Tests.Integration.Prometheus;
+
+/// <summary>
+/// dashboards/gateway.json against real processes: a gateway and a DemoUpstream serve /metrics, a real Prometheus
+/// scrapes them while traffic (including queue-full rejections) flows, and every panel's query must return data.
+/// </summary>
+public sealed class DashboardTests
+{
+    /// <summary>The gateway's metric families as Prometheus sees them (README, Metrics); histograms without suffix.</summary>
+    private static readonly string[] GatewayContract =
+    [
+        "gateway_requests_total",
+        "gateway_request_duration_seconds",
+        "gateway_queue_wait_seconds",
+        "gateway_queue_length",
+        "gateway_upstream_duration_seconds",
+        "gateway_upstream_reported_duration_seconds",
+        "gateway_upstream_local_queue_seconds",
+        "gateway_destination_inflight",
+        "gateway_destination_concurrency_limit",
+        "gateway_upstream_header_errors_total",
+        "gateway_upstream_connections_opened_total",
+        "gateway_upstream_connect_duration_seconds",
+    ];
+
+    private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
+
+    private static string DashboardPath => Path.Combine(RepoLayout.Root, "dashboards", "gateway.json");
+
+    [Fact]
+    public void Dashboard_IsWellFormed_CoversTheGatewayMetricsAndHasATenantRow()
+    {
+        var dashboard = DashboardQueries.Load(DashboardPath);
+
+        Assert.Equal("gateway", (string?)dashboard.Root["uid"]);
+        Assert.Contains(dashboard.Panels, p => (string?)p["type"] == "row" && ((string?)p["title"] ?? "").Contains("Tenant", StringComparison.Ordinal));
+        Assert.All(dashboard.Targets, t =>
+        {
+            Assert.False(string.IsNullOrWhiteSpace(t.RefId), $"a target of panel '{t.Panel}' has no refId");
+            Assert.False(string.IsNullOrWhiteSpace(t.Expr), $"target {t.RefId} of panel '{t.Panel}' has no expr");
+        });
+        Assert.All(dashboard.Panels.GroupBy(p => (int?)p["id"]), g => Assert.Single(g));
+        var referenced = dashboard.Targets.SelectMany(t => DashboardQueries.MetricNames(t.Expr ?? "")).ToHashSet(StringComparer.Ordinal);
+        var missing = GatewayContract
+            .Where(family => !new[] { "", "_bucket", "_sum", "_count" }.Any(suffix => referenced.Contains(family + suffix)))
+            .ToList();
+        Assert.True(missing.Count == 0, "the dashboard never queries: " + string.Join(", ", missing));
+    }
+
+    [Fact]
+    public async Task EveryDashboardQuery_AfterTrafficScrapedByPrometheus_ReturnsData()
+    {
+        var dashboard = DashboardQueries.Load(DashboardPath);
+        await using var upstream = await StartUpstreamAsync();
+        using var config = GatewayConfig(upstream);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        await using var prometheus = await PrometheusServer.StartAsync(ScrapeInterval, new Dictionary<string, IReadOnlyList<string>>
+        {
+            ["gateway"] = [HostAndPort(gateway.BaseAddress)],
+            ["demo-upstream"] = [HostAndPort(upstream.BaseAddress)],
+        });
+        await prometheus.WaitForTargetsUpAsync(TimeSpan.FromSeconds(30));
+
+        using var client = OpenLoopLoad.CreateClient();
+        var codes = await DriveTrafficAsync(client, gateway.BaseAddress, upstream.BaseAddress, TimeSpan.FromSeconds(6));
+        Assert.True(codes.GetValueOrDefault(HttpStatusCode.OK) > 0 && codes.GetValueOrDefault(HttpStatusCode.ServiceUnavailable) > 0,
+            "the traffic must produce both 200s and queue-full 503s: " + Describe(codes));
+
+        // Two scrapes after the traffic: every series born during it then has at least two samples for rate().
+        await prometheus.WaitForScrapesAfterAsync(DateTimeOffset.UtcNow + ScrapeInterval, TimeSpan.FromSeconds(30));
+
+        var failures = new List<string>();
+        foreach (var target in dashboard.Targets)
+        {
+            var promql = DashboardQueries.Substitute(target.Expr ?? "");
+            await CheckHasDataAsync(prometheus, $"panel '{target.Panel}' {target.RefId}", promql, failures);
+        }
+
+        foreach (var variable in dashboard.Variables.Where(v => v.Type == "query"))
+        {
+            var promql = DashboardQueries.LabelValuesAsPromQl(DashboardQueries.Substitute(variable.Query ?? ""));
+            if (promql is null)
+            {
+                failures.Add($"variable ${variable.Name}: not a label_values(metric, label) query: {variable.Query}");
+                continue;
+            }
+
+            await CheckHasDataAsync(prometheus, $"variable ${variable.Name}", promql, failures);
+        }
+
+        Assert.True(failures.Count == 0,
+            $"{failures.Count} failed, of {dashboard.Targets.Count} panel queries and {dashboard.Variables.Count(v => v.Type == "query")} "
+            + $"variable queries (traffic: {Describe(codes)}):\n\n" + string.Join("\n\n", failures));
+    }
+
+    [Fact]
+    public async Task MetricsEndpoints_AfterTraffic_PassPromtoolCheckMetrics()
+    {
+        await using var upstream = await StartUpstreamAsync();
+        using var config = GatewayConfig(upstream);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = OpenLoopLoad.CreateClient();
+        await DriveTrafficAsync(client, gateway.BaseAddress, upstream.BaseAddress, TimeSpan.FromSeconds(2));
+
+        var problems = new StringBuilder();
+        foreach (var (name, server) in new[] { ("gateway", gateway), ("DemoUpstream", upstream) })
+        {
+            using var response = await client.GetAsync(new Uri(server.BaseAddress, "/metrics"));
+            var text = await response.Content.ReadAsStringAsync();
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                problems.Append($"{name} /metrics: HTTP {(int)response.StatusCode}\n{text}\n\n");
+                continue;
+            }
+
+            var (exitCode, output) = await Promtool.CheckMetricsAsync(text);
+            if (exitCode != 0 || output.Length > 0)
+            {
+                problems.Append($"{name} /metrics: promtool check metrics exited {exitCode}:\n{output}\n\n");
+            }
+        }
+
+        Assert.True(problems.Length == 0, problems.ToString());
+    }
+
+    private static Task<ServerProcess> StartUpstreamAsync() => ServerProcess.StartDemoUpstreamAsync(
+        "--DemoUpstream:Slots=2", "--DemoUpstream:ServiceTime=const:5ms", "--Logging:LogLevel:Default=Warning");
+
+    /// <summary>One destination held to one request in flight with a queue of two, so bursts get 503 queue_full.</summary>
+    private static GatewayConfigFile GatewayConfig(ServerProcess upstream) =>
+        new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], metadata: new Dictionary<string, string>
+        {
+            [GatewayMetadata.ConcurrencyLimit] = "1",
+            [GatewayMetadata.QueueLength] = "2",
+        });
+
+    /// <summary>
+    /// Rounds of: sequential requests, a concurrent burst larger than limit + queue (so some are rejected), a
+    /// request to an upstream path without timing headers (counted as header errors), and a burst straight at the
+    /// upstream so its own queue fills and the gateway's next requests really wait there.
+    /// </summary>
+    private static async Task<Dictionary<HttpStatusCode, int>> DriveTrafficAsync(HttpClient client, Uri gateway, Uri upstream, TimeSpan duration)
+    {
+        var codes = new Dictionary<HttpStatusCode, int>();
+        var start = Stopwatch.GetTimestamp();
+        for (var round = 0; Stopwatch.GetElapsedTime(start) < duration; round++)
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                Count(codes, await SendAsync(client, new Uri(gateway, $"/orders/{round}/{i}")));
+            }
+
+            var direct = Enumerable.Range(0, 4).Select(i => SendAsync(client, new Uri(upstream, $"/direct/{i}?ms=30"))).ToList();
+            var burst = Enumerable.Range(0, 8).Select(i => SendAsync(client, new Uri(gateway, $"/burst/{round}/{i}?ms=20"))).ToList();
+            foreach (var code in await Task.WhenAll(burst))
+            {
+                Count(codes, code);
+            }
+
+            await Task.WhenAll(direct);
+            Count(codes, await SendAsync(client, new Uri(gateway, "/demo/stats")));
+        }
+
+        return codes;
+    }
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, Uri uri)
+    {
+        using var response = await client.GetAsync(uri);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode;
+    }
+
+    private static void Count(Dictionary<HttpStatusCode, int> codes, HttpStatusCode code) =>
+        codes[code] = codes.GetValueOrDefault(code) + 1;
+
+    private static string Describe(Dictionary<HttpStatusCode, int> codes) =>
+        string.Join(", ", codes.OrderBy(c => c.Key).Select(c => $"{(int)c.Key}×{c.Value}"));
+
+    private static async Task CheckHasDataAsync(PrometheusServer prometheus, string what, string promql, List<string> failures)
+    {
+        try
+        {
+            var result = await prometheus.QueryAsync(promql);
+            if (result.Series.Count == 0)
+            {
+                failures.Add($"{what}: no data\n  {promql}");
+            }
+        }
+        catch (InvalidOperationException e)
+        {
+            failures.Add($"{what}: {e.Message}\n  {promql}");
+        }
+    }
+
+    private static string HostAndPort(Uri address) => $"{address.Host}:{address.Port}";
+}
