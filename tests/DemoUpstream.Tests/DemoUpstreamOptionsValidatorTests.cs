@@ -21,6 +21,15 @@ public sealed class DemoUpstreamOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Fact]
+    public void Validate_NegativeCloseConnectionEvery_FailsNamingTheKey()
+    {
+        var result = Validate(new DemoUpstreamOptions { CloseConnectionEvery = -1 });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DemoUpstream:CloseConnectionEvery must be 0 (never) or more, got -1.", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-3)]

@@ -18,10 +18,13 @@ internal sealed class GatewayConfigFile : IDisposable
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");
 
-    /// <summary>Adds a cluster; with a prefix, a route /prefix/** to it, otherwise the catch-all route.</summary>
+    /// <summary>
+    /// Adds a cluster; with a prefix, a route /prefix/** to it, otherwise the catch-all route. The route is
+    /// named after the prefix (or "demo") unless <paramref name="routeId"/> is given.
+    /// </summary>
     public GatewayConfigFile AddCluster(
         string clusterId, string policy, IEnumerable<Uri> destinations, string? pathPrefix = null,
-        IReadOnlyDictionary<string, string>? metadata = null)
+        IReadOnlyDictionary<string, string>? metadata = null, string? routeId = null)
     {
         var route = new JsonObject { ["ClusterId"] = clusterId };
         if (pathPrefix is not null)
@@ -30,7 +33,7 @@ internal sealed class GatewayConfigFile : IDisposable
             route["Transforms"] = new JsonArray(new JsonObject { ["PathRemovePrefix"] = $"/{pathPrefix}" });
         }
 
-        _root["ReverseProxy"]!["Routes"]![pathPrefix ?? "demo"] = route;
+        _root["ReverseProxy"]!["Routes"]![routeId ?? pathPrefix ?? "demo"] = route;
         var destinationsNode = new JsonObject();
         var i = 0;
         foreach (var destination in destinations)

@@ -1,7 +1,7 @@
-using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using Gateway.LoadBalancing;
+using Gateway.Tests.Metrics;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
@@ -25,15 +25,15 @@ public sealed class UpstreamHeaderTests
         await using var upstream = await StartUpstreamAsync(serverTiming, loadReport);
         using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
-        using var errors = new HeaderErrorListener();
         using var client = new HttpClient();
 
         using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/x"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("hello", await response.Content.ReadAsStringAsync());
-        Assert.Equal(1, errors.Count(expectedKind));
-        Assert.Equal(1, errors.Total);
+        var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        Assert.Equal(1, metrics.Value("gateway_upstream_header_errors_total", ("kind", expectedKind)));
+        Assert.Equal(1, metrics.Sum("gateway_upstream_header_errors_total"));
     }
 
     [Fact]
@@ -44,13 +44,14 @@ public sealed class UpstreamHeaderTests
         using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
         var logs = new CapturingLoggerProvider();
         await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
-        using var errors = new HeaderErrorListener();
         using var client = new HttpClient();
 
         using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/orders/7"));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(0, errors.Total);
+        var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        Assert.Equal(4, metrics.Samples.Count(s => s.Name == "gateway_upstream_header_errors_total"));
+        Assert.Equal(0, metrics.Sum("gateway_upstream_header_errors_total"));
         var access = Assert.Single(logs.Entries, e => e.Category == "Gateway.AccessLog");
         Assert.Equal("/orders/7", access.Fields["Path"]);
         Assert.Equal("test", access.Fields["Cluster"]);
@@ -113,58 +114,5 @@ public sealed class UpstreamHeaderTests
     private sealed record RunningApp(WebApplication App, Uri Address) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync() => await App.DisposeAsync();
-    }
-
-    /// <summary>Counts <c>gateway.upstream.header_errors</c> measurements by kind.</summary>
-    private sealed class HeaderErrorListener : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private readonly Dictionary<string, long> _counts = [];
-
-        public HeaderErrorListener()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == "Gateway" && instrument.Name == "gateway.upstream.header_errors")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-            {
-                foreach (var tag in tags)
-                {
-                    if (tag.Key == "kind")
-                    {
-                        lock (_counts)
-                        {
-                            _counts[(string)tag.Value!] = _counts.GetValueOrDefault((string)tag.Value!) + value;
-                        }
-                    }
-                }
-            });
-            _listener.Start();
-        }
-
-        public long Total
-        {
-            get
-            {
-                lock (_counts)
-                {
-                    return _counts.Values.Sum();
-                }
-            }
-        }
-
-        public long Count(string kind)
-        {
-            lock (_counts)
-            {
-                return _counts.GetValueOrDefault(kind);
-            }
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -45,6 +45,18 @@ public sealed class DashboardTests
             Assert.False(string.IsNullOrWhiteSpace(t.Expr), $"target {t.RefId} of panel '{t.Panel}' has no expr");
         });
         Assert.All(dashboard.Panels.GroupBy(p => (int?)p["id"]), g => Assert.Single(g));
+
+        // Bound to the datasource variable, not to one Grafana's datasource uid, so it imports anywhere.
+        Assert.All(dashboard.Panels.Where(p => p["targets"] is not null), p =>
+            Assert.True((string?)p["datasource"]?["uid"] == "${datasource}", $"panel '{p["title"]}' is not on ${{datasource}}"));
+
+        // "All" must mean every value, including series without the label's value in the variable's list.
+        Assert.All(dashboard.Root["templating"]!["list"]!.AsArray().Where(v => (string?)v?["type"] == "query"), v =>
+        {
+            Assert.True((bool?)v!["includeAll"] == true && (bool?)v["multi"] == true, $"variable {v["name"]} is not multi-value with All");
+            Assert.Equal(".*", (string?)v["allValue"]);
+        });
+
         var referenced = dashboard.Targets.SelectMany(t => DashboardQueries.MetricNames(t.Expr ?? "")).ToHashSet(StringComparer.Ordinal);
         var missing = GatewayContract
             .Where(family => !new[] { "", "_bucket", "_sum", "_count" }.Any(suffix => referenced.Contains(family + suffix)))
@@ -194,7 +206,8 @@ public sealed class DashboardTests
         }
         catch (InvalidOperationException e)
         {
-            failures.Add($"{what}: {e.Message}\n  {promql}");
+            // The message already quotes the query.
+            failures.Add($"{what}: {e.Message}");
         }
     }
 

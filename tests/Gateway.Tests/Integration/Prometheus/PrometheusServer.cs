@@ -92,7 +92,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
             return;
         }
 
-        throw new TimeoutException($"Prometheus targets not all up within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}");
+        throw new TimeoutException(
+            $"Prometheus targets not all up within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}\nPrometheus log:\n{Output}");
     }
 
     /// <summary>
@@ -109,7 +110,8 @@ internal sealed class PrometheusServer : IAsyncDisposable
         }
 
         throw new TimeoutException(
-            $"Prometheus did not scrape every target after {instant:O} within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}");
+            $"Prometheus did not scrape every target after {instant:O} within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}"
+            + $"\nPrometheus log:\n{Output}");
     }
 
     public async ValueTask DisposeAsync()

@@ -1,0 +1,226 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.LoadBalancing;
+using Gateway.Tests.Integration.Prometheus;
+using Gateway.Tests.Metrics;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// /metrics on real gateway and DemoUpstream processes: exact counts, connection metrics, configuration,
+/// and label escaping through a real Prometheus.
+/// </summary>
+public sealed class MetricsEndpointTests
+{
+    private static readonly string[] GatewayHistograms =
+    [
+        "gateway_request_duration_seconds", "gateway_queue_wait_seconds", "gateway_upstream_duration_seconds",
+        "gateway_upstream_reported_duration_seconds", "gateway_upstream_local_queue_seconds",
+    ];
+
+    [Fact]
+    public async Task AfterExactlyNRequests_CountersAndHistogramCountsShowN_OnGatewayAndUpstream()
+    {
+        const int N = 37;
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceTime=const:1ms");
+        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+
+        for (var i = 0; i < N; i++)
+        {
+            using var response = await client.GetAsync(new Uri(gateway.BaseAddress, $"/work/{i}"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        // The request is recorded once its response is done; the client can see the response a moment earlier.
+        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= N);
+        var again = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        var demo = await Exposition.ScrapeAsync(client, upstream.BaseAddress);
+
+        foreach (var scrape in new[] { metrics, again })
+        {
+            Assert.Equal(N, scrape.Value("gateway_requests_total", ("route", "demo"), ("cluster", "c1"), ("destination", "u1"), ("code", "200")));
+            Assert.Equal(N, scrape.Sum("gateway_requests_total")); // Scrapes themselves are not proxied requests.
+            foreach (var histogram in GatewayHistograms)
+            {
+                Assert.Equal(N, scrape.Value(histogram + "_count"));
+                Assert.Equal(N, scrape.Value(histogram + "_bucket", ("le", "+Inf")));
+                AssertCumulative(scrape, histogram);
+            }
+        }
+
+        Assert.Equal(N, demo.Value("demo_requests_total", ("code", "200"), ("service", "demo")));
+        Assert.Equal(N, demo.Value("demo_queue_wait_seconds_count"));
+        Assert.Equal(N, demo.Value("demo_service_duration_seconds_count"));
+        Assert.Equal(0, demo.Value("demo_queue_length"));
+        Assert.Equal(0, demo.Value("demo_slots_busy"));
+        Assert.Equal(12, demo.Value("demo_slots_capacity"));
+        AssertCumulative(demo, "demo_queue_wait_seconds");
+
+        // Every header-error kind is exposed, at 0, before any happens.
+        Assert.Equal(
+            ["load_report_invalid", "load_report_missing", "server_timing_invalid", "server_timing_missing"],
+            metrics.Samples.Where(s => s.Name == "gateway_upstream_header_errors_total").Select(s => s.Labels["kind"]).Order());
+        Assert.Equal(0, metrics.Sum("gateway_upstream_header_errors_total"));
+        Assert.Equal(12, metrics.Value("gateway_destination_concurrency_limit", ("destination", "u1"))); // Learned from the upstream.
+        Assert.Equal(0, metrics.Value("gateway_destination_inflight", ("destination", "u1")));
+        Assert.Equal(0, metrics.Value("gateway_queue_length", ("cluster", "c1")));
+    }
+
+    [Fact]
+    public async Task RuntimeKestrelAndHttpClientMeters_AreExposed()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync();
+        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+        (await client.GetAsync(new Uri(gateway.BaseAddress, "/x?ms=1"))).Dispose();
+
+        var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+
+        Assert.Equal("counter", metrics.Types["dotnet_gc_collections_total"]);
+        Assert.Equal("gauge", metrics.Types["dotnet_thread_pool_threads"]);
+        Assert.True(metrics.Value("dotnet_thread_pool_threads") >= 1);
+        Assert.Equal("gauge", metrics.Types["dotnet_thread_pool_queue_length"]);
+        Assert.True(metrics.Sum("kestrel_active_connections") >= 1); // This scrape's own connection.
+        Assert.Equal(1, metrics.Sum("http_client_open_connections", ("server_port", upstream.BaseAddress.Port.ToString())));
+    }
+
+    [Fact]
+    public async Task UpstreamClosingEveryFifthConnection_EachNewConnectionIsCountedAndTimed()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:CloseConnectionEvery=5");
+        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/x?ms=0"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= 20);
+
+        // Sequential requests: one connection per five, opened by requests 1, 6, 11 and 16.
+        Assert.Equal(4, metrics.Value("gateway_upstream_connections_opened_total", ("cluster", "c1"), ("destination", "u1")));
+        Assert.Equal(4, metrics.Value("gateway_upstream_connect_duration_seconds_count", ("destination", "u1")));
+        Assert.True(metrics.Value("gateway_upstream_connect_duration_seconds_sum", ("destination", "u1")) > 0);
+        Assert.DoesNotContain(metrics.Samples, s => s.Name == "gateway_upstream_connect_errors_total");
+    }
+
+    [Fact]
+    public async Task UpstreamRefusingConnections_CountsAConnectErrorForItsDestination()
+    {
+        int port;
+        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [new Uri($"http://127.0.0.1:{port}/")]);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+
+        using (var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/x")))
+        {
+            Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        }
+
+        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= 1);
+        Assert.Equal(1, metrics.Value("gateway_upstream_connect_errors_total", ("cluster", "c1"), ("destination", "u1")));
+        Assert.Equal(1, metrics.Value("gateway_requests_total", ("code", "502")));
+        Assert.DoesNotContain(metrics.Samples, s => s.Name == "gateway_upstream_connections_opened_total");
+    }
+
+    [Fact]
+    public async Task MetricsPath_IsConfigurable_AndDisablingItLeavesThePathToTheProxy()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync();
+        using var moved = new GatewayConfigFile()
+            .AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress])
+            .Set("Gateway:Metrics:Path", JsonValue.Create("/internal/metrics"));
+        using var off = new GatewayConfigFile()
+            .AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress])
+            .Set("Gateway:Metrics:Enabled", JsonValue.Create(false));
+        await using var movedGateway = await ServerProcess.StartGatewayAsync("--config", moved.Write());
+        await using var offGateway = await ServerProcess.StartGatewayAsync("--config", off.Write());
+        using var client = new HttpClient();
+
+        var movedText = await client.GetStringAsync(new Uri(movedGateway.BaseAddress, "/internal/metrics"));
+        var offText = await client.GetStringAsync(new Uri(offGateway.BaseAddress, "/metrics"));
+
+        Assert.Contains("# TYPE gateway_upstream_header_errors_total counter", movedText, StringComparison.Ordinal);
+
+        // With the endpoint off, /metrics is an ordinary proxied path: here the upstream answers with its own.
+        Assert.Contains("# TYPE demo_slots_capacity gauge", offText, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway_", offText, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("Gateway:Metrics:Path", "metrics", "Gateway:Metrics:Path must start with '/'")]
+    [InlineData("Gateway:Metrics:MaxSeriesPerMetric", "0", "Gateway:Metrics:MaxSeriesPerMetric must be at least 1")]
+    public async Task BadMetricsSetting_StopsStartupNamingTheKey(string key, string value, string expected)
+    {
+        var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [$"--{key}={value}"], TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task LabelValuesWithQuotesBackslashesAndNewlines_ReachPrometheusUnchanged()
+    {
+        const string Cluster = "we\"ird\\cluster";
+        const string Route = "line\nbreak";
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync();
+        using var config = new GatewayConfigFile().AddCluster(Cluster, GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], pathPrefix: "p", routeId: Route);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+        using (var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/p/x?ms=1")))
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var text = await client.GetStringAsync(new Uri(gateway.BaseAddress, "/metrics"));
+        Assert.Contains(
+            "gateway_requests_total{cluster=\"we\\\"ird\\\\cluster\",code=\"200\",destination=\"u1\",route=\"line\\nbreak\"} 1\n", text, StringComparison.Ordinal);
+        var (exitCode, lint) = await Promtool.CheckMetricsAsync(text);
+        Assert.True(exitCode == 0, lint);
+
+        await using var prometheus = await PrometheusServer.StartAsync(
+            TimeSpan.FromSeconds(1), new Dictionary<string, IReadOnlyList<string>> { ["gateway"] = [gateway.BaseAddress.Authority] });
+        await prometheus.WaitForTargetsUpAsync(TimeSpan.FromSeconds(30));
+        await prometheus.WaitForScrapesAfterAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30));
+        var result = await prometheus.QueryAsync("gateway_requests_total");
+
+        var series = Assert.Single(result.Series);
+        Assert.Equal(Cluster, series.Labels["cluster"]);
+        Assert.Equal(Route, series.Labels["route"]);
+        Assert.Equal(1, series.Value);
+    }
+
+    private static void AssertCumulative(Exposition scrape, string histogram)
+    {
+        var buckets = scrape.Samples.Where(s => s.Name == histogram + "_bucket").Select(s => s.Value).ToList();
+        Assert.NotEmpty(buckets);
+        Assert.True(buckets.Zip(buckets.Skip(1)).All(p => p.First <= p.Second), $"{histogram} buckets are not cumulative: {string.Join(' ', buckets)}");
+    }
+
+    private static async Task<Exposition> ScrapeUntilAsync(HttpClient client, Uri baseAddress, Func<Exposition, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            var scrape = await Exposition.ScrapeAsync(client, baseAddress);
+            if (done(scrape) || DateTime.UtcNow > deadline)
+            {
+                return scrape;
+            }
+
+            await Task.Delay(50);
+        }
+    }
+}
