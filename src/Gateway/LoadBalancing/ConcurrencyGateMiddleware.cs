@@ -37,7 +37,14 @@ internal sealed class ConcurrencyGateMiddleware(
         else
         {
             var result = await gate.AcquireAsync(proxy.Cluster, candidates, context.RequestAborted);
-            metrics.RecordQueueWait(cluster.ClusterId, result.Waited);
+
+            // A request turned away because the queue was full never waited; counting it as a 0 s wait
+            // would pull the queue-wait quantiles down exactly when the queue is full.
+            if (result.Outcome != GateOutcome.QueueFull)
+            {
+                metrics.RecordQueueWait(cluster.ClusterId, result.Waited);
+            }
+
             if (feature is not null)
             {
                 feature.QueueWait = result.Waited;

@@ -55,7 +55,9 @@ internal sealed class RequestTimingMiddleware(
         var proxy = context.GetReverseProxyFeature();
         var route = proxy.Route.Config.RouteId;
         var cluster = proxy.Cluster.Config.ClusterId;
-        var destination = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "none";
+        // Empty when the gateway answered itself (queue full, no destination): Prometheus reads an empty label
+        // as no label, so it cannot collide with a destination's name.
+        var destination = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "";
 
         // 499 (client closed request) keeps client aborts apart from the gateway's and upstreams' failures.
         var aborted = context.RequestAborted.IsCancellationRequested;
@@ -70,7 +72,7 @@ internal sealed class RequestTimingMiddleware(
                 context.Request.Path.Value ?? "/",
                 route,
                 cluster,
-                destination,
+                destination.Length == 0 ? "-" : destination,
                 status,
                 Math.Round(total.TotalMilliseconds, 3),
                 Math.Round(feature.QueueWait.TotalMilliseconds, 3),

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.LoadBalancing;
+using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Integration;
 
@@ -50,6 +51,15 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, (await running).StatusCode);
         Assert.All(await Task.WhenAll(queued), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(0, gate.QueueLength);
+
+        // Four requests reached the gate; the turned-away one never waited and is not a queue-wait sample.
+        var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        Assert.Equal(3, metrics.Value("gateway_queue_wait_seconds_count", ("cluster", "test")));
+        Assert.Equal(2, metrics.Value("gateway_queue_wait_seconds_bucket", ("cluster", "test"), ("le", "30")) -
+            metrics.Value("gateway_queue_wait_seconds_bucket", ("cluster", "test"), ("le", "0.5")));
+
+        // The gateway answered the overflow itself: no destination label value.
+        Assert.Equal(1, metrics.Value("gateway_requests_total", ("code", "503"), ("destination", "")));
     }
 
     [Fact]

@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Builds the apps and runs one load-test scenario against real processes on loopback.
+# Usage: loadtests/run.sh <scenario> [options]   (loadtests/run.sh with no arguments lists them)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+command -v dotnet >/dev/null || { echo "loadtests/run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
+./eng/restore.sh >/dev/null
+dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >/dev/null
+exec dotnet loadtests/Gateway.LoadTests/bin/Release/net10.0/Gateway.LoadTests.dll "$@"
