@@ -5,5 +5,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v dotnet >/dev/null || { echo "loadtests/run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 ./eng/restore.sh >/dev/null
-dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >/dev/null
+build_log="$(mktemp)"
+dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }
+rm -f "$build_log"
 exec dotnet loadtests/Gateway.LoadTests/bin/Release/net10.0/Gateway.LoadTests.dll "$@"

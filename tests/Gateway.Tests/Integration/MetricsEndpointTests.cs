@@ -113,14 +113,7 @@ public sealed class MetricsEndpointTests
     [Fact]
     public async Task UpstreamRefusingConnections_CountsAConnectErrorForItsDestination()
     {
-        int port;
-        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [new Uri($"http://127.0.0.1:{port}/")]);
+        using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [LoopbackPort.Refusing()]);
         await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
         using var client = new HttpClient();
 

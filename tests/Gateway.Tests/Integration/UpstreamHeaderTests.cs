@@ -66,14 +66,7 @@ public sealed class UpstreamHeaderTests
     [Fact]
     public async Task UpstreamDown_Returns502ProblemNamingTheReason()
     {
-        int port;
-        using (var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0))
-        {
-            listener.Start();
-            port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-
-        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [new Uri($"http://127.0.0.1:{port}/")]);
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [LoopbackPort.Refusing()]);
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         using var client = new HttpClient();
 

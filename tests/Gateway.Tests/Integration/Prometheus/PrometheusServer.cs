@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
@@ -52,7 +51,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             var targetCount = targets.Values.Sum(t => t.Count);
             for (var attempt = 1; ; attempt++)
             {
-                var port = FreeLoopbackPort();
+                var port = LoopbackPort.Free();
                 var (started, portTaken) = await TryStartAsync(path, directory, configFile, port, targetCount);
                 if (started is not null)
                 {
@@ -286,20 +285,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
             .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Select(dir => Path.Combine(dir, Executable))
             .FirstOrDefault(File.Exists);
-
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
 
     private static void Collect(ConcurrentQueue<string> output, string? line)
     {
