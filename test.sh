@@ -8,7 +8,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 debian_packages=(curl prometheus)
 missing=()
 for pkg in "${debian_packages[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  # "install ok installed" only: a removed package can leave "deinstall ok config-files" behind, which dpkg -s accepts.
+  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
 done
 if ((${#missing[@]})); then
   echo "test.sh: installing ${missing[*]}" >&2
