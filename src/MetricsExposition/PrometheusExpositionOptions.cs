@@ -45,8 +45,7 @@ public sealed class PrometheusExpositionOptions
     public int MaxSeriesPerMetric { get; set; } = 10_000;
 
     /// <summary>Buckets for histograms in seconds that do not advise their own: 0.5 ms to 30 s.</summary>
-    public IReadOnlyList<double> SecondsBuckets { get; set; } =
-        [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+    public IReadOnlyList<double> SecondsBuckets { get; set; } = LatencyBuckets.Seconds;
 
     /// <summary>Buckets for other histograms that do not advise their own (OpenTelemetry's defaults).</summary>
     public IReadOnlyList<double> DefaultBuckets { get; set; } =

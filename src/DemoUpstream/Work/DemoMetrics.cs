@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using DemoUpstream.Slots;
+using MetricsExposition;
 using Microsoft.Extensions.Options;
 
 namespace DemoUpstream.Work;
@@ -12,8 +13,6 @@ internal sealed class DemoMetrics
 {
     public const string MeterName = "DemoUpstream";
 
-    private static readonly double[] LatencyBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
-
     private readonly KeyValuePair<string, object?> _service;
     private readonly Histogram<double> _queueWait;
     private readonly Histogram<double> _serviceDuration;
@@ -23,7 +22,7 @@ internal sealed class DemoMetrics
     {
         _service = new("service", options.Value.ServiceName);
         var meter = meterFactory.Create(MeterName);
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds };
         _queueWait = meter.CreateHistogram(
             "demo.queue.wait", "s", "Time each request waited in the local queue for a worker slot (ground truth).", advice: advice);
         _serviceDuration = meter.CreateHistogram("demo.service.duration", "s", "Time each request held its worker slot.", advice: advice);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Gateway.LoadBalancing;
+using MetricsExposition;
 
 namespace Gateway.Metrics;
 
@@ -11,12 +12,6 @@ namespace Gateway.Metrics;
 internal sealed class GatewayMetrics
 {
     public const string MeterName = "Gateway";
-
-    /// <summary>Latency bucket bounds in seconds: 0.5 ms to 30 s, roughly ×2 per step.</summary>
-    public static readonly IReadOnlyList<double> LatencyBuckets =
-    [
-        0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30,
-    ];
 
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _requestDuration;
@@ -32,7 +27,7 @@ internal sealed class GatewayMetrics
     public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
     {
         var meter = meterFactory.Create(MeterName);
-        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets };
+        var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds };
         _requests = meter.CreateCounter<long>("gateway.requests", "{request}", "Proxied requests by route, cluster, destination and status code.");
         _requestDuration = meter.CreateHistogram("gateway.request.duration", "s", "Total time at the gateway.", advice: advice);
         _queueWait = meter.CreateHistogram("gateway.queue.wait", "s", "Time waiting in the gateway queue for a destination slot.", advice: advice);
