@@ -14,7 +14,7 @@ internal static class HeaderErrorKinds
     {
         for (var i = 0; i < All.Count; i++)
         {
-            if (ReferenceEquals(All[i], kind) || All[i] == kind)
+            if (All[i] == kind)
             {
                 return i;
             }

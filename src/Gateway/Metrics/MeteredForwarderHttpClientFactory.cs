@@ -44,15 +44,14 @@ internal sealed class MeteredForwarderHttpClientFactory(
         {
             await socket.ConnectAsync(connection.DnsEndPoint, ct);
         }
-        catch (Exception ex) when (ex is SocketException or IOException)
+        catch (Exception ex)
         {
             socket.Dispose();
-            metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage));
-            throw;
-        }
-        catch
-        {
-            socket.Dispose();
+            if (ex is SocketException or IOException)
+            {
+                metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage)); // Not a cancellation.
+            }
+
             throw;
         }
 
