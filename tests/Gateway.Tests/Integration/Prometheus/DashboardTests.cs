@@ -86,6 +86,9 @@ public sealed class DashboardTests
         // Two scrapes after the traffic: every series born during it then has at least two samples for rate().
         await prometheus.WaitForScrapesAfterAsync(DateTimeOffset.UtcNow + ScrapeInterval, TimeSpan.FromSeconds(30));
 
+        // Not vacuous: a dashboard the reader found no queries in must fail, not pass.
+        Assert.NotEmpty(dashboard.Targets);
+        Assert.Contains(dashboard.Variables, v => v.Type == "query");
         var failures = new List<string>();
         foreach (var target in dashboard.Targets)
         {
