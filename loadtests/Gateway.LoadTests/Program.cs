@@ -1,4 +1,6 @@
+using Gateway.LoadGen;
 using Gateway.LoadTests.ScrapeCost;
+using Gateway.Simulator;
 
 // Scenarios, one per command. Each prints a Markdown table and the command that reproduces it.
 var command = args.FirstOrDefault();
@@ -7,6 +9,8 @@ try
 {
     return command switch
     {
+        "load" => await LoadCommand.RunAsync(rest),
+        "simulate" => SimulateCommand.Run(rest),
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
         _ => Usage(),
     };

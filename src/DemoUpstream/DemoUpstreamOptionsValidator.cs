@@ -1,4 +1,4 @@
-using DemoUpstream.ServiceTime;
+using ServiceTimes;
 using Microsoft.Extensions.Options;
 
 namespace DemoUpstream;

@@ -1,4 +1,4 @@
-using DemoUpstream.ServiceTime;
+using ServiceTimes;
 
 namespace DemoUpstream.Tests.ServiceTime;
 

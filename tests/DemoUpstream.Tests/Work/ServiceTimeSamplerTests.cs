@@ -1,4 +1,4 @@
-using DemoUpstream.ServiceTime;
+using ServiceTimes;
 using DemoUpstream.Work;
 using Microsoft.Extensions.Options;
 

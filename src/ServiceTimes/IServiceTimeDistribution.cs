@@ -1,7 +1,7 @@
-namespace DemoUpstream.ServiceTime;
+namespace ServiceTimes;
 
 /// <summary>A distribution of simulated service times.</summary>
-internal interface IServiceTimeDistribution
+public interface IServiceTimeDistribution
 {
     /// <summary>Draws one service time from <paramref name="random"/>.</summary>
     TimeSpan Sample(Random random);

@@ -1,10 +1,10 @@
-namespace DemoUpstream.ServiceTime;
+namespace ServiceTimes;
 
 /// <summary>
 /// An empirical distribution given as cumulative probability → time, interpolated linearly between points.
 /// This is how published latency percentiles (p50, p90, p99 …) become a service time.
 /// </summary>
-internal sealed class PointsServiceTime : IServiceTimeDistribution
+public sealed class PointsServiceTime : IServiceTimeDistribution
 {
     private readonly (double P, double Ms)[] _points;
 

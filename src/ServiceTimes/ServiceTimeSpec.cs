@@ -1,7 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 
-namespace DemoUpstream.ServiceTime;
+namespace ServiceTimes;
 
 /// <summary>
 /// Parses service-time spec strings:
@@ -9,7 +9,7 @@ namespace DemoUpstream.ServiceTime;
 /// <c>points:0=10ms,0.5=75ms,…,1=6420ms</c>.
 /// Durations take the units us, ms and s, and are at most <see cref="MaxDuration"/>.
 /// </summary>
-internal static class ServiceTimeSpec
+public static class ServiceTimeSpec
 {
     /// <summary>The longest duration a spec may name, matching the <c>?ms=</c> override's cap.</summary>
     public static readonly TimeSpan MaxDuration = TimeSpan.FromMinutes(10);

@@ -1,7 +1,7 @@
-namespace DemoUpstream.ServiceTime;
+namespace ServiceTimes;
 
 /// <summary>Log-normal, parameterised by its mean (not its median) so specs compare directly with exp:mean=.</summary>
-internal sealed record LogNormalServiceTime(TimeSpan Mean, double Sigma) : IServiceTimeDistribution
+public sealed record LogNormalServiceTime(TimeSpan Mean, double Sigma) : IServiceTimeDistribution
 {
     private readonly double _mu = Math.Log(Mean.TotalMilliseconds) - (Sigma * Sigma / 2);
 

@@ -1,8 +1,0 @@
-namespace DemoUpstream.ServiceTime;
-
-internal sealed record ConstantServiceTime(TimeSpan Value) : IServiceTimeDistribution
-{
-    public TimeSpan Mean => Value;
-
-    public TimeSpan Sample(Random random) => Value;
-}
