@@ -6,16 +6,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 
 # Debian packages the test suite needs: curl, and prometheus (the real server and promtool for the metrics tests).
 debian_packages=(curl prometheus)
-missing=()
-for pkg in "${debian_packages[@]}"; do
-  # "install ok installed" only: a removed package can leave "deinstall ok config-files" behind, which dpkg -s accepts.
-  [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] || missing+=("$pkg")
-done
-if ((${#missing[@]})); then
-  echo "test.sh: installing ${missing[*]}" >&2
-  sudo_cmd=""; [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
-  $sudo_cmd apt-get update -qq && $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+./eng/install-debian-packages.sh test.sh "${debian_packages[@]}"
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 
 ./eng/restore.sh

@@ -1,5 +1,7 @@
 using Gateway.LoadGen;
+using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.ScrapeCost;
+using Gateway.LoadTests.UlqSweep;
 using Gateway.Simulator;
 
 // Scenarios, one per command. Each prints a Markdown table and the command that reproduces it.
@@ -11,6 +13,8 @@ try
     {
         "load" => await LoadCommand.RunAsync(rest),
         "simulate" => SimulateCommand.Run(rest),
+        "ulq-sweep" => await UlqSweepScenario.RunAsync(UlqSweepOptions.Parse(rest)),
+        "overhead" => await OverheadScenario.RunAsync(OverheadOptions.Parse(rest)),
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
         _ => Usage(),
     };
@@ -25,6 +29,21 @@ static int Usage()
 {
     Console.Error.WriteLine("""
         usage: loadtests/run.sh <scenario> [options]
+
+          load --url URL [--url URL ...] [--rate N] [--phases ...] [--duration 60s] [--requests N] ...
+              One open-loop run; every arrival goes to every --url. loadtests/run.sh load --help lists the options.
+
+          simulate [--upstreams N] [--slots C] [--replicas K] [--policy all] [--service SPEC] [--utilization 0.5,0.9] ...
+              The discrete-event queueing simulator: the sweep's questions at scales this machine cannot run.
+
+          ulq-sweep [--utilization 0.4,0.6,0.8,0.9,0.95] [--service exp:mean=200ms] [--upstreams 3] [--slots 4]
+                    [--seconds 60] [--systems id,...] [--seed 1] [--out loadtests/results]
+              Queueing delay against utilization for every balancing set-up (stock YARP, HAProxy, random-direct,
+              the gateway with 1 and 3 replicas), all at once on real processes, paired arrivals.
+
+          overhead [--rounds 3] [--throughput-seconds 5] [--connections 32] [--latency-seconds 8] [--load 0.5]
+              The gateway with every feature on against stock YARP, HAProxy and nginx in front of a trivial upstream:
+              throughput ceilings (wrk) and latency at a share of the gateway's ceiling (open loop).
 
           scrape-cost [--sizes 1x3,10x10,20x50] [--scrapes 200]
               What one Prometheus scrape of the gateway's /metrics costs (latency, bytes, gateway CPU),

@@ -1,0 +1,118 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gateway.LoadGen;
+using Gateway.LoadTests.Peers;
+using Gateway.Tests.Integration;
+
+namespace Gateway.LoadTests.Overhead;
+
+/// <summary>
+/// What a proxy hop costs: the gateway with every feature on, stock YARP, HAProxy and nginx, each in front of the
+/// same trivial upstream (nginx answering 200), plus the upstream reached directly as the baseline.
+/// Throughput ceilings come from wrk (closed loop), the systems taking turns in interleaved rounds so drift in this
+/// machine's speed falls on all of them; latency comes from the open-loop generator at a share of the gateway's ceiling.
+/// </summary>
+internal static class OverheadScenario
+{
+    private const string Direct = "direct (no proxy)";
+    private const string Gateway = "Gateway, all features";
+    private const string StockYarp = "stock YARP";
+
+    public static async Task<int> RunAsync(OverheadOptions options)
+    {
+        await using var upstream = await PeerProxies.StartTrivialUpstreamAsync();
+        IReadOnlyList<Uri> servers = [upstream.BaseAddress];
+
+        // Every feature on: ConcurrencyAware gate and queue, Server-Timing to the client, the access log, /metrics.
+        using var gatewayConfig = new GatewayConfigFile()
+            .Set("Logging:LogLevel:Gateway.AccessLog", JsonValue.Create("Information"))
+            .AddCluster("bench", "ConcurrencyAware", servers);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", gatewayConfig.Write());
+        var stockConfig = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
+        await using var stockYarp = await PeerProxies.StartStockYarpAsync("PowerOfTwoChoices", servers, stockConfig);
+        await using var haproxy = await PeerProxies.StartHAProxyAsync(servers, "leastconn", maxConnPerServer: null);
+        await using var nginx = await PeerProxies.StartNginxProxyAsync(servers);
+        File.Delete(stockConfig);
+
+        (string Name, Uri Url)[] systems =
+        [
+            (Direct, upstream.BaseAddress),
+            (Gateway, gateway.BaseAddress),
+            (StockYarp, stockYarp.BaseAddress),
+            ("HAProxy 2.6", haproxy.BaseAddress),
+            ("nginx 1.22", nginx.BaseAddress),
+        ];
+
+        Console.Error.WriteLine("overhead: warming up …");
+        foreach (var (_, url) in systems)
+        {
+            await Wrk.RunAsync(url, options.Connections, TimeSpan.FromSeconds(2));
+        }
+
+        var throughput = systems.ToDictionary(s => s.Name, _ => new List<WrkResult>());
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            foreach (var (name, url) in Rotate(systems, round))
+            {
+                var result = await Wrk.RunAsync(url, options.Connections, TimeSpan.FromSeconds(options.ThroughputSeconds));
+                throughput[name].Add(result);
+                Console.Error.WriteLine($"overhead: round {round + 1} {name}: {result.RequestsPerSecond:F0} req/s");
+            }
+        }
+
+        var gatewayMax = Median(throughput[Gateway].Select(r => r.RequestsPerSecond));
+        var rate = Math.Round(gatewayMax * options.LoadShare);
+        var latency = systems.ToDictionary(s => s.Name, _ => new List<TargetResult>());
+        var generator = new LoadGenerator();
+        for (var round = 0; round < options.Rounds; round++)
+        {
+            foreach (var (name, url) in Rotate(systems, round))
+            {
+                var plan = new LoadPlan
+                {
+                    Phases = [new LoadPhase(rate, rate, TimeSpan.FromSeconds(options.LatencySeconds))],
+                    MaxRequests = (int)(rate * options.LatencySeconds),
+                    MaxDuration = TimeSpan.FromSeconds(options.LatencySeconds + 30),
+                    Seed = round + 1,
+                };
+                var result = (await generator.RunAsync(plan, [new LoadTarget(name, [url])])).Targets[0];
+                latency[name].Add(result);
+                Console.Error.WriteLine($"overhead: round {round + 1} {name} at {rate:F0} req/s: p50 {result.Latency.P50:F3} ms, p99 {result.Latency.P99:F3} ms");
+            }
+        }
+
+        var stockMax = Median(throughput[StockYarp].Select(r => r.RequestsPerSecond));
+        Console.WriteLine();
+        Console.WriteLine($"Throughput: wrk, 1 thread, {options.Connections} connections, {options.ThroughputSeconds} s per system per round, median of {options.Rounds} interleaved rounds.");
+        Console.WriteLine($"Latency: open-loop Poisson at {rate:F0} req/s ({options.LoadShare:P0} of the gateway's ceiling), {options.LatencySeconds} s per system per round; "
+            + "added = the system's percentile minus the direct baseline's in the same round, median over rounds.");
+        Console.WriteLine();
+        Console.WriteLine($"| system | throughput (req/s) | × stock YARP | p50 / p99 at {rate:F0} req/s (ms) | added p50 / p99 vs direct (ms) | failed |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var (name, _) in systems)
+        {
+            var max = Median(throughput[name].Select(r => r.RequestsPerSecond));
+            var p50 = Median(latency[name].Select(r => r.Latency.P50));
+            var p99 = Median(latency[name].Select(r => r.Latency.P99));
+            var added = name == Direct
+                ? "–"
+                : string.Create(CultureInfo.InvariantCulture, $"{Median(latency[name].Zip(latency[Direct], (s, d) => s.Latency.P50 - d.Latency.P50)):F3} / {Median(latency[name].Zip(latency[Direct], (s, d) => s.Latency.P99 - d.Latency.P99)):F3}");
+            var failed = throughput[name].Sum(r => r.Non2xx + r.SocketErrors) + latency[name].Sum(r => r.Errors);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {max:N0} | {max / stockMax:F2} | {p50:F3} / {p99:F3} | {added} | {failed} |"));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"Reproduce: {options.CommandLine}");
+        return 0;
+    }
+
+    /// <summary>Each round starts one system later, so no system always runs first (or right after the same one).</summary>
+    private static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, int round) =>
+        Enumerable.Range(0, items.Count).Select(i => items[(i + round) % items.Count]);
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Globalization;
+using Gateway.LoadGen;
+using Gateway.LoadTests.Peers;
+using Gateway.Tests.Integration;
+
+namespace Gateway.LoadTests.UlqSweep;
+
+/// <summary>The balancer set-ups the sweep compares, and how to start each one in front of its own DemoUpstreams.</summary>
+internal static class SweepSystems
+{
+    public const string RandomDirect = "random-direct";
+    public const string YarpRoundRobin = "yarp-roundrobin";
+    public const string YarpPowerOfTwo = "yarp-p2c";
+    public const string YarpLeastRequests = "yarp-leastrequests";
+    public const string HAProxy = "haproxy-leastconn";
+    public const string GatewayLeastOutstanding = "gw-lo-1";
+    public const string GatewayConcurrencyAware = "gw-ca-1";
+    public const string GatewayLeastOutstanding3 = "gw-lo-3";
+    public const string GatewayConcurrencyAware3 = "gw-ca-3";
+
+    public static IReadOnlyList<string> All { get; } =
+    [
+        RandomDirect, YarpRoundRobin, YarpPowerOfTwo, YarpLeastRequests, HAProxy,
+        GatewayLeastOutstanding, GatewayConcurrencyAware, GatewayLeastOutstanding3, GatewayConcurrencyAware3,
+    ];
+
+    public static async Task<SweepSystem> StartAsync(string id, UlqSweepOptions options)
+    {
+        var processes = new List<IAsyncDisposable>();
+        var files = new List<IDisposable>();
+        try
+        {
+            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => ServerProcess.StartDemoUpstreamAsync(
+                $"--DemoUpstream:Slots={options.Slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
+                "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information")));
+            processes.AddRange(upstreams);
+            IReadOnlyList<Uri> servers = [.. upstreams.Select(u => u.BaseAddress)];
+            var (label, urls) = id switch
+            {
+                RandomDirect => ("random, direct to upstreams (no balancer)", servers),
+                YarpRoundRobin => ("stock YARP RoundRobin", [await StockYarpAsync("RoundRobin")]),
+                YarpPowerOfTwo => ("stock YARP PowerOfTwoChoices", [await StockYarpAsync("PowerOfTwoChoices")]),
+                YarpLeastRequests => ("stock YARP LeastRequests", [await StockYarpAsync("LeastRequests")]),
+                HAProxy => ($"HAProxy leastconn, maxconn {options.Slots}", [await HAProxyAsync()]),
+                GatewayLeastOutstanding => ("Gateway LeastOutstanding × 1", await GatewaysAsync("LeastOutstanding", 1)),
+                GatewayConcurrencyAware => ("Gateway ConcurrencyAware × 1", await GatewaysAsync("ConcurrencyAware", 1)),
+                GatewayLeastOutstanding3 => ("Gateway LeastOutstanding × 3", await GatewaysAsync("LeastOutstanding", 3)),
+                GatewayConcurrencyAware3 => ("Gateway ConcurrencyAware × 3", await GatewaysAsync("ConcurrencyAware", 3)),
+                _ => throw new ArgumentException($"unknown system '{id}'"),
+            };
+            var target = new LoadTarget(id, urls) { Selection = id == RandomDirect ? UrlSelection.Random : UrlSelection.RoundRobin };
+            return new SweepSystem(id, label, target, processes, files);
+
+            async Task<Uri> StockYarpAsync(string policy)
+            {
+                var configPath = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
+                var process = await PeerProxies.StartStockYarpAsync(policy, servers, configPath);
+                processes.Add(process);
+                File.Delete(configPath);
+                return process.BaseAddress;
+            }
+
+            async Task<Uri> HAProxyAsync()
+            {
+                var process = await PeerProxies.StartHAProxyAsync(servers, "leastconn", options.Slots);
+                processes.Add(process);
+                return process.BaseAddress;
+            }
+
+            async Task<IReadOnlyList<Uri>> GatewaysAsync(string policy, int replicas)
+            {
+                // The access log stays off: it would cost CPU this 2-core machine needs for the other systems.
+                var config = new GatewayConfigFile().AddCluster("sweep", policy, servers);
+                files.Add(config);
+                var path = config.Write();
+                var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => ServerProcess.StartGatewayAsync(
+                    "--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}"))));
+                processes.AddRange(gateways);
+                return [.. gateways.Select(g => g.BaseAddress)];
+            }
+        }
+        catch
+        {
+            await new SweepSystem(id, id, new LoadTarget(id, []), processes, files).DisposeAsync();
+            throw;
+        }
+    }
+}
