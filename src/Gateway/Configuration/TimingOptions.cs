@@ -10,6 +10,9 @@ public sealed class TimingOptions
     /// </summary>
     public bool ServerTimingHeader { get; set; }
 
-    /// <summary>Write one structured access-log line per proxied request. Default on.</summary>
+    /// <summary>Write one access-log line per proxied request. Default on.</summary>
     public bool AccessLog { get; set; } = true;
+
+    /// <summary>Where access-log lines go: batched to standard output (default) or through the logging pipeline.</summary>
+    public AccessLogOutput AccessLogOutput { get; set; } = AccessLogOutput.Stdout;
 }

@@ -28,6 +28,8 @@ public static class GatewayServiceCollectionExtensions
         services.AddMetrics();
         services.AddSingleton<ClusterGateRegistry>();
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<AccessLogWriter>();
+        services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<ILoadBalancingPolicy, LeastOutstandingPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
         services.AddProblemDetails();

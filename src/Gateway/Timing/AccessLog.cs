@@ -1,9 +1,15 @@
 namespace Gateway.Timing;
 
-/// <summary>One structured line per proxied request, under the <c>Gateway.AccessLog</c> category.</summary>
+/// <summary>
+/// One structured line per proxied request, under the <c>Gateway.AccessLog</c> category (<c>AccessLogOutput=Logger</c>;
+/// the default output is <see cref="AccessLogWriter"/>).
+/// </summary>
 internal static partial class AccessLog
 {
     public const string Category = "Gateway.AccessLog";
+
+    public static void Request(ILogger logger, in AccessLogEntry e) => Request(
+        logger, e.Method, e.Path, e.Route, e.Cluster, e.Destination, e.Status, e.TotalMs, e.QueueMs, e.UpstreamMs, e.AppMs, e.UlqMs, e.Outcome);
 
     [LoggerMessage(
         EventId = 1,
@@ -11,7 +17,7 @@ internal static partial class AccessLog
         Level = LogLevel.Information,
         Message = "{Method} {Path} route={Route} cluster={Cluster} destination={Destination} status={Status} total_ms={TotalMs} "
             + "queue_ms={QueueMs} upstream_ms={UpstreamMs} app_ms={AppMs} ulq_ms={UlqMs} outcome={Outcome}")]
-    public static partial void Request(
+    private static partial void Request(
         ILogger logger,
         string method,
         string path,

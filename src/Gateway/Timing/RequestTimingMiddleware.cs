@@ -10,7 +10,7 @@ namespace Gateway.Timing;
 /// metrics and the access-log line. It also gives YARP's bodiless forwarding errors a problem+json body.
 /// </summary>
 internal sealed class RequestTimingMiddleware(
-    RequestDelegate next, TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers, LiveGatewayOptions options)
+    RequestDelegate next, TimeProvider time, GatewayMetrics metrics, ILoggerFactory loggers, LiveGatewayOptions options, AccessLogWriter accessLogWriter)
 {
     private readonly ILogger _accessLog = loggers.CreateLogger(AccessLog.Category);
 
@@ -63,11 +63,12 @@ internal sealed class RequestTimingMiddleware(
         var aborted = context.RequestAborted.IsCancellationRequested;
         var status = aborted && !context.Response.HasStarted ? 499 : context.Response.StatusCode;
         metrics.RecordRequest(route, cluster, destination, status, total);
-        if (options.Current.Timing.AccessLog && _accessLog.IsEnabled(LogLevel.Information))
+        // The category's level still switches the line off (Logging:LogLevel:Gateway.AccessLog=Warning), whichever output.
+        var timing = options.Current.Timing;
+        if (timing.AccessLog && _accessLog.IsEnabled(LogLevel.Information))
         {
             var outcome = feature.Rejection ?? (aborted ? "client_aborted" : context.GetForwarderErrorFeature() is { } e ? e.Error.ToString() : "ok");
-            AccessLog.Request(
-                _accessLog,
+            var entry = new AccessLogEntry(
                 context.Request.Method,
                 context.Request.Path.Value ?? "/",
                 route,
@@ -80,6 +81,14 @@ internal sealed class RequestTimingMiddleware(
                 feature.AppDuration is { } app ? Math.Round(app.TotalMilliseconds, 3) : null,
                 feature.UpstreamLocalQueue is { } ulq ? Math.Round(ulq.TotalMilliseconds, 3) : null,
                 outcome);
+            if (timing.AccessLogOutput == AccessLogOutput.Stdout)
+            {
+                accessLogWriter.Write(entry);
+            }
+            else
+            {
+                AccessLog.Request(_accessLog, entry);
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:LoadBalancing:DefaultConcurrencyLimit=0", "Gateway:LoadBalancing:DefaultConcurrencyLimit must be at least 1")]
     [InlineData("--Gateway:Queue:MaxLenght=3", "unknown key Gateway:Queue:MaxLenght")]
     [InlineData("--Gateway:LoadBalancing:ReleaseOn=Whenever", "Gateway:LoadBalancing:ReleaseOn")]
+    [InlineData("--Gateway:Timing:AccessLogOutput=Syslog", "Gateway:Timing:AccessLogOutput")]
     public async Task BadValue_StopsStartupNamingTheKey(string argument, string expected)
     {
         var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [argument], TimeSpan.FromSeconds(60));

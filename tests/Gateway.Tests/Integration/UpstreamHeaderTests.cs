@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.Tests.Metrics;
 using Microsoft.AspNetCore.Builder;
@@ -41,7 +42,9 @@ public sealed class UpstreamHeaderTests
     {
         // The upstream claims far more time than it takes, so the estimate must clamp at 0 on any machine.
         await using var upstream = await StartUpstreamAsync("app;dur=5000", "TEXT named_metrics.inflight=1, named_metrics.limit=4");
-        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
+        using var config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address])
+            .Set("Gateway:Timing:AccessLogOutput", JsonValue.Create("Logger"));
         var logs = new CapturingLoggerProvider();
         await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
         using var client = new HttpClient();
