@@ -125,8 +125,8 @@ public sealed class SvgLineChart(string title, string xLabel, string yLabel, boo
         var rough = (max - min) / 5;
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(rough)));
         var step = (rough / magnitude) switch { < 1.5 => 1, < 3 => 2, < 7 => 5, _ => 10 } * magnitude;
-        var lo = Math.Floor((min / step) + 1e-9) * step;
-        var hi = Math.Ceiling((max / step) - 1e-9) * step;
+        var lo = Clean(Math.Floor((min / step) + 1e-9) * step);
+        var hi = Clean(Math.Ceiling((max / step) - 1e-9) * step);
         var count = (int)Math.Round((hi - lo) / step);
         return (lo, hi, [.. Enumerable.Range(0, count + 1).Select(i => Clean(lo + (i * step)))]);
     }

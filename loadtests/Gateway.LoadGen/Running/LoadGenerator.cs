@@ -7,6 +7,12 @@ namespace Gateway.LoadGen;
 /// have finished, and its latency is measured from that time, so a slow server cannot hide its queueing by
 /// slowing the client down (no coordinated omission). Also a closed loop, for throughput ceilings.
 /// </summary>
+/// <remarks>
+/// Responses are timed on the thread pool. A host that also runs servers in-process, or sends bursts of new
+/// connections, should raise <see cref="ThreadPool.SetMinThreads"/> (the <c>load</c> command sets 64):
+/// the pool starts with one thread per core and grows about twice a second, and time spent waiting for a
+/// thread would be reported as latency.
+/// </remarks>
 public sealed class LoadGenerator : IDisposable
 {
     private readonly HttpMessageInvoker _client;
