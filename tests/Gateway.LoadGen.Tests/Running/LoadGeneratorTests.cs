@@ -121,7 +121,8 @@ public sealed class LoadGeneratorTests
         Assert.All(result.Targets[0].Requests, r =>
         {
             Assert.Equal("timeout", r.Error);
-            Assert.True(r.LatencyMs >= 299, $"timed out after {r.LatencyMs} ms");
+            // .NET timers tick on a 4 ms coarse clock here and can fire a few ms early.
+            Assert.InRange(r.LatencyMs, 290, 5000);
         });
     }
 
