@@ -48,6 +48,12 @@ public static class LoadCommand
         LoadResult result;
         try
         {
+            using (var warmUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                warmUp.CancelAfter(options.Timeout);
+                await generator.WarmUpAsync(options.Urls.Distinct(), connectionsPerUrl: 4, warmUp.Token);
+            }
+
             result = await generator.RunAsync(options.ToPlan(), options.ToTargets(), progress, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

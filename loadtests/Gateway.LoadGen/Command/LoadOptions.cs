@@ -27,6 +27,7 @@ internal sealed record LoadOptions
           --markdown FILE      also write the Markdown table to FILE
 
         Durations take ms, s, m or h. Latency is measured from each request's scheduled send time (open loop).
+        Before the run, each URL gets four untimed requests, to open connections and warm up the client.
         """;
 
     private const int DefaultRequests = 100_000;

@@ -88,6 +88,30 @@ public sealed class LoadGenerator : IDisposable
         return new ClosedLoopRun(_client, target, connections, duration, maxRequests, shape).RunAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Sends <paramref name="connectionsPerUrl"/> concurrent untimed GETs to each URL, ignoring their outcome,
+    /// so a run that follows does not measure connection set-up and the first-call cost of the send path
+    /// (about 200 ms of stall at the start of a 3000/s run here without it).
+    /// </summary>
+    public async Task WarmUpAsync(IEnumerable<Uri> urls, int connectionsPerUrl = 1, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(urls);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(connectionsPerUrl);
+        await Task.WhenAll(urls.SelectMany(url => Enumerable.Range(0, connectionsPerUrl).Select(async _ =>
+        {
+            try
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, url);
+                using var response = await _client.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                await response.Content.CopyToAsync(Stream.Null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // A URL that fails now will fail in the run too, where it is counted.
+            }
+        }))).ConfigureAwait(false);
+    }
+
     public void Dispose()
     {
         if (_ownsClient)

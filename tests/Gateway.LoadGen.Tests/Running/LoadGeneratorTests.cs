@@ -121,6 +121,7 @@ public sealed class LoadGeneratorTests
         Assert.All(result.Targets[0].Requests, r =>
         {
             Assert.Equal("timeout", r.Error);
+
             // .NET timers tick on a 4 ms coarse clock here and can fire a few ms early.
             Assert.InRange(r.LatencyMs, 290, 5000);
         });
