@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.LoadBalancing;
+using Gateway.LoadGen;
 using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Integration;
@@ -20,7 +21,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
     {
         using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "2" });
         await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
         await ResetStatsAsync(client);
 
         var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i => client.GetAsync(new Uri(gateway.BaseAddress, $"/work/{i}?ms=100"))));
@@ -37,7 +38,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueLength] = "2" });
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         var gate = Gate(gateway);
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
 
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
         await WaitUntilAsync(() => InFlight(gate) == 1);
@@ -68,7 +69,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueTimeout] = "00:00:00.300" });
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         var gate = Gate(gateway);
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
 
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=3000"));
         await WaitUntilAsync(() => InFlight(gate) == 1);
@@ -87,7 +88,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         using var config = Config(new() { [GatewayMetadata.ConcurrencyLimit] = "1", [GatewayMetadata.QueueLength] = "1" });
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         var gate = Gate(gateway);
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
         await WaitUntilAsync(() => InFlight(gate) == 1);
 

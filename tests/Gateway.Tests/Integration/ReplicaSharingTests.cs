@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Gateway.LoadBalancing;
+using Gateway.LoadGen;
 using Xunit.Abstractions;
 
 namespace Gateway.Tests.Integration;
@@ -46,16 +47,32 @@ public sealed class ReplicaSharingTests(ITestOutputHelper output)
                 ServerProcess.StartGatewayAsync("--config", blindConfig.Path, "--Gateway:LoadBalancing:UseReportedInFlight=false"));
             processes.AddRange(gateways);
 
-            using var client = OpenLoopLoad.CreateClient();
+            using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
+            using var generator = new LoadGenerator(client);
             var rate = Utilization * 2 * Slots / (MeanServiceMs / 1000);
-            Uri[] Targets(int i) => [new(gateways[i % 2].BaseAddress, $"/api/orders/{i}"), new(gateways[2 + (i % 2)].BaseAddress, $"/api/orders/{i}")];
-            await OpenLoopLoad.RunPairedAsync(client, Targets, rate, 200, 5, TimeSpan.FromSeconds(10));
+
+            // Every arrival goes to both set-ups; within each, arrivals alternate between its two replicas.
+            LoadTarget[] targets =
+            [
+                new("report-aware", [gateways[0].BaseAddress, gateways[1].BaseAddress]),
+                new("report-blind", [gateways[2].BaseAddress, gateways[3].BaseAddress]),
+            ];
+            LoadPlan Plan(int count, int seed, TimeSpan duration) => new()
+            {
+                Phases = [LoadPhase.Steady(rate, duration)],
+                MaxRequests = count,
+                MaxDuration = duration + TimeSpan.FromSeconds(60),
+                Seed = seed,
+                PathAndQuery = i => $"api/orders/{i}",
+                CaptureHeaders = ["X-Demo-Queue-Ms"],
+            };
+            await generator.RunAsync(Plan(200, 5, TimeSpan.FromSeconds(10)), targets);
             foreach (var upstream in upstreams)
             {
                 (await client.PostAsync(new Uri(upstream.BaseAddress, "/demo/stats/reset"), null)).EnsureSuccessStatusCode();
             }
 
-            var samples = await OpenLoopLoad.RunPairedAsync(client, Targets, rate, Requests, 13, TimeSpan.FromSeconds(60));
+            var samples = (await generator.RunAsync(Plan(Requests, 13, TimeSpan.FromSeconds(60)), targets)).Targets.Select(t => t.Requests).ToArray();
             var maxInFlight = new int[upstreams.Length];
             var p99InFlight = new int[upstreams.Length];
             for (var u = 0; u < upstreams.Length; u++)
@@ -70,12 +87,12 @@ public sealed class ReplicaSharingTests(ITestOutputHelper output)
             output.WriteLine("replicas | in flight at arrival p99 / max, per upstream | local queue (truth) mean / p90 / p99 ms | share waiting > 1 ms | end-to-end mean / p99 ms");
             foreach (var (name, column) in new[] { ("report-aware", 0), ("report-blind", 1) })
             {
-                var truth = samples[column].Select(s => s.DemoQueueMs ?? double.NaN).ToArray();
+                var truth = samples[column].Select(s => s.CapturedNumber(0) ?? double.NaN).ToArray();
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{name} | {string.Join(", ", Enumerable.Range(2 * column, 2).Select(u => $"{p99InFlight[u]} / {maxInFlight[u]}"))} | "
-                    + $"{truth.Average():0.0} / {Stats.Percentile(truth, 90):0.0} / {Stats.Percentile(truth, 99):0.0} | {truth.Count(t => t > 1) / (double)truth.Length:P1} | "
-                    + $"{samples[column].Average(s => s.LatencyMs):0.0} / {Stats.Percentile(samples[column].Select(s => s.LatencyMs), 99):0.0}"));
+                    + $"{truth.Average():0.0} / {LatencySummary.Percentile(truth, 90):0.0} / {LatencySummary.Percentile(truth, 99):0.0} | {truth.Count(t => t > 1) / (double)truth.Length:P1} | "
+                    + $"{samples[column].Average(s => s.LatencyMs):0.0} / {LatencySummary.Percentile(samples[column].Select(s => s.LatencyMs), 99):0.0}"));
             }
 
             var aware = samples[0];
@@ -83,8 +100,8 @@ public sealed class ReplicaSharingTests(ITestOutputHelper output)
             Assert.All(aware, s => Assert.Equal(200, s.Status));
             Assert.All(p99InFlight.Take(2), p => Assert.InRange(p, 1, Slots + AllowedOverLimitP99));
 
-            var awareTruth = aware.Select(s => s.DemoQueueMs!.Value).ToArray();
-            var blindTruth = samples[1].Select(s => s.DemoQueueMs!.Value).ToArray();
+            var awareTruth = aware.Select(s => s.CapturedNumber(0)!.Value).ToArray();
+            var blindTruth = samples[1].Select(s => s.CapturedNumber(0)!.Value).ToArray();
             Assert.True(awareTruth.Count(t => t > 1) <= 0.2 * awareTruth.Length, "at least 80% of requests should find a free slot at the upstream");
             Assert.True(awareTruth.Average() < blindTruth.Average() / 3, "load reports should cut upstream-local queueing well below report-blind replicas'");
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Gateway.LoadBalancing;
+using Gateway.LoadGen;
 using Xunit.Abstractions;
 
 namespace Gateway.Tests.Integration;
@@ -24,6 +25,10 @@ public sealed class UpstreamLocalQueueingTests(ITestOutputHelper output)
     private const int Requests = 1500;
     private static readonly string[] Policies = ["rr", "lo", "ca"];
 
+    // Sending stops at a run's duration bound; this much more is allowed for the responses, as the client
+    // timeout did before the generator bounded the whole run.
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(60);
+
     [Fact]
     public async Task Policies_At85PercentLoad_ConcurrencyAwareRemovesUpstreamQueueingAndEstimateMatchesTruth()
     {
@@ -38,50 +43,60 @@ public sealed class UpstreamLocalQueueingTests(ITestOutputHelper output)
                 .AddCluster("lo", GatewayPolicies.LeastOutstanding, Set(1), pathPrefix: "lo")
                 .AddCluster("ca", GatewayPolicies.ConcurrencyAware, Set(2), pathPrefix: "ca");
             await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
-            using var client = OpenLoopLoad.CreateClient();
+            using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
+            using var generator = new LoadGenerator(client);
 
+            // Every arrival goes to all three policies with the same service time.
             var serviceMs = ExponentialDraws(Requests, MeanServiceMs, seed: 17);
-            Uri[] Work(int i) => Policies.Select(p => new Uri(gateway.BaseAddress, FormattableString.Invariant($"/{p}/api/orders/{i}?ms={serviceMs[i]:0.###}"))).ToArray();
+            LoadTarget[] targets = [.. Policies.Select(p => new LoadTarget(p, [new Uri(gateway.BaseAddress, $"/{p}/")]))];
+            LoadPlan Plan(double rate, int count, int seed, TimeSpan duration) => new()
+            {
+                Phases = [LoadPhase.Steady(rate, duration)],
+                MaxRequests = count,
+                MaxDuration = duration + Drain,
+                Seed = seed,
+                PathAndQuery = i => FormattableString.Invariant($"api/orders/{i}?ms={serviceMs[i]:0.###}"),
+                CaptureHeaders = ["X-Demo-Queue-Ms"],
+            };
 
             // A warm connection pool is the steady state: open as many gateway→upstream connections as the run
             // will need, so connection set-up is not mistaken for queueing. Then warm up at half load, which
             // also measures the service time Task.Delay really gives, to set the arrival rate from.
             await Task.WhenAll(Enumerable.Range(0, 40 * Upstreams).SelectMany(i => Policies.Take(2).Select(
                 p => client.GetAsync(new Uri(gateway.BaseAddress, $"/{p}/connect/{i}?ms=0")))));
-            var warm = await OpenLoopLoad.RunPairedAsync(client, Work, 0.5 * Upstreams * Slots / (MeanServiceMs / 1000), 200, 3, TimeSpan.FromSeconds(20));
-            var measuredServiceMs = MeanServiceMs * warm[2].Average(s => s.AppMs!.Value) / serviceMs.Take(warm[2].Count).Average();
+            var warm = (await generator.RunAsync(Plan(0.5 * Upstreams * Slots / (MeanServiceMs / 1000), 200, 3, TimeSpan.FromSeconds(20)), targets)).Targets[2].Requests;
+            var measuredServiceMs = MeanServiceMs * warm.Average(s => s.AppMs!.Value) / serviceMs.Take(warm.Count).Average();
             var rate = Utilization * Upstreams * Slots / (measuredServiceMs / 1000);
 
-            var runs = await OpenLoopLoad.RunPairedAsync(client, Work, rate, Requests, 11, TimeSpan.FromSeconds(90));
-            var results = Policies.Select((p, i) => (Policy: p, Samples: runs[i])).ToDictionary(r => r.Policy, r => r.Samples);
+            var runs = await generator.RunAsync(Plan(rate, Requests, 11, TimeSpan.FromSeconds(90)), targets);
+            var results = runs.Targets.ToDictionary(t => t.Name, t => t.Requests);
 
             // The estimate is checked in a RoundRobin run of its own: running three systems at once triples this
             // 2-core machine's load, and scheduling delay then looks like queueing to any outside observer.
-            var rrAlone = await OpenLoopLoad.RunAsync(
-                client, i => Work(i)[0], rate, Requests, 23, TimeSpan.FromSeconds(90));
+            var rrAlone = (await generator.RunAsync(Plan(rate, Requests, 23, TimeSpan.FromSeconds(90)), [targets[0]])).Targets[0].Requests;
 
             output.WriteLine(FormattableString.Invariant(
                 $"{Upstreams} upstreams x {Slots} slots per policy, ?ms= drawn from exp:mean={MeanServiceMs}ms (measured {measuredServiceMs:0.0} ms), Poisson {rate:0.0} rps ({Utilization:P0}) to each policy, {Requests} requests"));
             output.WriteLine("policy | ok | local queue (truth) mean / p90 / p99 ms | gateway queue p99 ms | end-to-end mean / p50 / p90 / p99 ms | |estimate - truth| <= 3 ms");
             foreach (var (policy, samples) in results)
             {
-                var truth = samples.Select(s => s.DemoQueueMs ?? double.NaN).ToArray();
+                var truth = samples.Select(s => DemoQueueMs(s) ?? double.NaN).ToArray();
                 var e2e = samples.Select(s => s.LatencyMs).ToArray();
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"{policy} | {samples.Count(s => s.Status == 200)} | {truth.Average():0.0} / {Stats.Percentile(truth, 90):0.0} / {Stats.Percentile(truth, 99):0.0} | "
-                    + $"{Stats.Percentile(samples.Select(s => s.GatewayQueueMs ?? 0), 99):0.0} | {e2e.Average():0.0} / {Stats.Percentile(e2e, 50):0.0} / {Stats.Percentile(e2e, 90):0.0} / {Stats.Percentile(e2e, 99):0.0} | "
+                    $"{policy} | {samples.Count(s => s.Status == 200)} | {truth.Average():0.0} / {LatencySummary.Percentile(truth, 90):0.0} / {LatencySummary.Percentile(truth, 99):0.0} | "
+                    + $"{LatencySummary.Percentile(samples.Select(s => s.ServerTimingMs("queue") ?? 0), 99):0.0} | {e2e.Average():0.0} / {LatencySummary.Percentile(e2e, 50):0.0} / {LatencySummary.Percentile(e2e, 90):0.0} / {LatencySummary.Percentile(e2e, 99):0.0} | "
                     + $"{EstimateWithin(samples, 3):P1}"));
             }
 
-            var alone = rrAlone.Select(s => s.DemoQueueMs!.Value).ToArray();
+            var alone = rrAlone.Select(s => DemoQueueMs(s)!.Value).ToArray();
             output.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"rr alone | {rrAlone.Count(s => s.Status == 200)} | {alone.Average():0.0} / {Stats.Percentile(alone, 90):0.0} / {Stats.Percentile(alone, 99):0.0} | - | "
-                + $"{rrAlone.Average(s => s.LatencyMs):0.0} / {Stats.Percentile(rrAlone.Select(s => s.LatencyMs), 50):0.0} / {Stats.Percentile(rrAlone.Select(s => s.LatencyMs), 99):0.0} | {EstimateWithin(rrAlone, 3):P1}"));
-            var errors = rrAlone.Select(s => s.UlqEstimateMs!.Value - s.DemoQueueMs!.Value).ToArray();
+                $"rr alone | {rrAlone.Count(s => s.Status == 200)} | {alone.Average():0.0} / {LatencySummary.Percentile(alone, 90):0.0} / {LatencySummary.Percentile(alone, 99):0.0} | - | "
+                + $"{rrAlone.Average(s => s.LatencyMs):0.0} / {LatencySummary.Percentile(rrAlone.Select(s => s.LatencyMs), 50):0.0} / {LatencySummary.Percentile(rrAlone.Select(s => s.LatencyMs), 99):0.0} | {EstimateWithin(rrAlone, 3):P1}"));
+            var errors = rrAlone.Select(s => s.ServerTimingMs("ulq")!.Value - DemoQueueMs(s)!.Value).ToArray();
             output.WriteLine(FormattableString.Invariant(
-                $"rr alone: estimate - truth p5 {Stats.Percentile(errors, 5):0.00} p50 {Stats.Percentile(errors, 50):0.00} p95 {Stats.Percentile(errors, 95):0.00} p99 {Stats.Percentile(errors, 99):0.00} ms"));
+                $"rr alone: estimate - truth p5 {LatencySummary.Percentile(errors, 5):0.00} p50 {LatencySummary.Percentile(errors, 50):0.00} p95 {LatencySummary.Percentile(errors, 95):0.00} p99 {LatencySummary.Percentile(errors, 99):0.00} ms"));
 
             var rr = results["rr"];
             var lo = results["lo"];
@@ -93,13 +108,13 @@ public sealed class UpstreamLocalQueueingTests(ITestOutputHelper output)
             }
 
             // RoundRobin leaves requests waiting in upstream-local queues.
-            Assert.True(Stats.Percentile(rr.Select(s => s.DemoQueueMs!.Value), 90) >= 5, "RoundRobin p90 local queueing should be clearly above 0");
+            Assert.True(LatencySummary.Percentile(rr.Select(s => DemoQueueMs(s)!.Value), 90) >= 5, "RoundRobin p90 local queueing should be clearly above 0");
 
             // ConcurrencyAware keeps the upstreams' queues empty and moves the wait to the gateway, where it is
             // shorter: its end-to-end mean and p90 beat RoundRobin's. The top 1% is set by the longest service
             // times (the same requests for every policy here) and by this VM's occasional stalls, which hit all
             // three systems at once, so at p99 the test asks only that it is not worse beyond 3%.
-            Assert.True(Stats.Percentile(ca.Select(s => s.DemoQueueMs!.Value), 99) <= 2, "ConcurrencyAware p99 local queueing should be <= 2 ms");
+            Assert.True(LatencySummary.Percentile(ca.Select(s => DemoQueueMs(s)!.Value), 99) <= 2, "ConcurrencyAware p99 local queueing should be <= 2 ms");
             AssertFaster(ca, rr, "ConcurrencyAware", "RoundRobin");
 
             // LeastOutstanding lands close to ConcurrencyAware: it balances on outstanding requests but leaves
@@ -111,7 +126,7 @@ public sealed class UpstreamLocalQueueingTests(ITestOutputHelper output)
 
             // The gateway's estimate (round trip minus Server-Timing app) matches the upstream's ground truth.
             Assert.Equal(Requests, rrAlone.Count);
-            Assert.True(Stats.Percentile(rrAlone.Select(s => s.DemoQueueMs!.Value), 90) >= 5, "the RoundRobin-only run should queue too");
+            Assert.True(LatencySummary.Percentile(rrAlone.Select(s => DemoQueueMs(s)!.Value), 90) >= 5, "the RoundRobin-only run should queue too");
             Assert.True(EstimateWithin(rrAlone, 3) >= 0.95, $"ULQ estimate within 3 ms for {EstimateWithin(rrAlone, 3):P1} of RoundRobin requests");
         }
         finally
@@ -120,20 +135,23 @@ public sealed class UpstreamLocalQueueingTests(ITestOutputHelper output)
         }
     }
 
-    private static void AssertFaster(IReadOnlyList<LoadSample> ours, IReadOnlyList<LoadSample> theirs, string name, string other)
+    private static void AssertFaster(IReadOnlyList<RequestRecord> ours, IReadOnlyList<RequestRecord> theirs, string name, string other)
     {
         var (a, b) = (ours.Select(s => s.LatencyMs).ToArray(), theirs.Select(s => s.LatencyMs).ToArray());
         Assert.True(a.Average() < b.Average(), $"{name} end-to-end mean {a.Average():0.0} ms should beat {other}'s {b.Average():0.0} ms");
         Assert.True(
-            Stats.Percentile(a, 90) < Stats.Percentile(b, 90),
-            $"{name} end-to-end p90 {Stats.Percentile(a, 90):0.0} ms should beat {other}'s {Stats.Percentile(b, 90):0.0} ms");
+            LatencySummary.Percentile(a, 90) < LatencySummary.Percentile(b, 90),
+            $"{name} end-to-end p90 {LatencySummary.Percentile(a, 90):0.0} ms should beat {other}'s {LatencySummary.Percentile(b, 90):0.0} ms");
         Assert.True(
-            Stats.Percentile(a, 99) <= 1.03 * Stats.Percentile(b, 99),
-            $"{name} end-to-end p99 {Stats.Percentile(a, 99):0.0} ms should not exceed {other}'s {Stats.Percentile(b, 99):0.0} ms by more than 3%");
+            LatencySummary.Percentile(a, 99) <= 1.03 * LatencySummary.Percentile(b, 99),
+            $"{name} end-to-end p99 {LatencySummary.Percentile(a, 99):0.0} ms should not exceed {other}'s {LatencySummary.Percentile(b, 99):0.0} ms by more than 3%");
     }
 
-    private static double EstimateWithin(IReadOnlyList<LoadSample> samples, double ms) =>
-        samples.Count(s => s.UlqEstimateMs is { } est && s.DemoQueueMs is { } truth && Math.Abs(est - truth) <= ms) / (double)samples.Count;
+    /// <summary>DemoUpstream's ground truth: how long the request waited for a slot (the plan's one captured header).</summary>
+    private static double? DemoQueueMs(RequestRecord record) => record.CapturedNumber(0);
+
+    private static double EstimateWithin(IReadOnlyList<RequestRecord> samples, double ms) =>
+        samples.Count(s => s.ServerTimingMs("ulq") is { } est && DemoQueueMs(s) is { } truth && Math.Abs(est - truth) <= ms) / (double)samples.Count;
 
     private static double[] ExponentialDraws(int count, double mean, int seed)
     {

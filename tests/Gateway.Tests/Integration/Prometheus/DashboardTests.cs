@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using Gateway.LoadBalancing;
+using Gateway.LoadGen;
 
 namespace Gateway.Tests.Integration.Prometheus;
 
@@ -78,7 +79,7 @@ public sealed class DashboardTests
         });
         await prometheus.WaitForTargetsUpAsync(TimeSpan.FromSeconds(30));
 
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
         var codes = await DriveTrafficAsync(client, gateway.BaseAddress, upstream.BaseAddress, TimeSpan.FromSeconds(6));
         Assert.True(codes.GetValueOrDefault(HttpStatusCode.OK) > 0 && codes.GetValueOrDefault(HttpStatusCode.ServiceUnavailable) > 0,
             "the traffic must produce both 200s and queue-full 503s: " + Describe(codes));
@@ -119,7 +120,7 @@ public sealed class DashboardTests
         await using var upstream = await StartUpstreamAsync();
         using var config = GatewayConfig(upstream);
         await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
-        using var client = OpenLoopLoad.CreateClient();
+        using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
         await DriveTrafficAsync(client, gateway.BaseAddress, upstream.BaseAddress, TimeSpan.FromSeconds(2));
 
         var problems = new StringBuilder();

@@ -1,0 +1,93 @@
+using System.Globalization;
+
+namespace Gateway.LoadGen;
+
+/// <summary>The <c>load</c> command: one open-loop run against one or more URLs, reported as a Markdown table.</summary>
+public static class LoadCommand
+{
+    /// <summary>
+    /// Runs <c>loadtests/run.sh load ...</c>. A live status line goes to stderr only when it is a terminal;
+    /// the table and a "Reproduce:" line go to stdout. Bad options throw <see cref="ArgumentException"/>.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return await RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, cancel.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
+    {
+        if (args is ["--help"] or ["-h"])
+        {
+            await stdout.WriteAsync(LoadOptions.Usage);
+            return 0;
+        }
+
+        var options = LoadOptions.Parse(args);
+
+        // Responses are timed when their continuation runs on the thread pool, which starts with one thread
+        // per core and grows slowly; a burst of new connections would otherwise wait for threads and the
+        // wait would be reported as the server's latency. This process is the generator's own, so it may.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
+        using var generator = new LoadGenerator();
+        Action<LoadProgress>? progress = interactive ? p => stderr.Write("\r" + ProgressLine.Format(p) + "\u001b[K") : null;
+        LoadResult result;
+        try
+        {
+            using (var warmUp = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                warmUp.CancelAfter(options.Timeout);
+                await generator.WarmUpAsync(options.Urls.Distinct(), connectionsPerUrl: 4, warmUp.Token);
+            }
+
+            result = await generator.RunAsync(options.ToPlan(), options.ToTargets(), progress, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync(interactive ? "\nload: cancelled" : "load: cancelled");
+            return 130;
+        }
+
+        if (interactive)
+        {
+            await stderr.WriteLineAsync();
+        }
+
+        var markdown = LoadReport.ToMarkdown(result);
+        var reproduce = $"Reproduce: loadtests/run.sh load {options.ToCommandLine()}";
+        await stdout.WriteLineAsync();
+        await stdout.WriteAsync(markdown);
+        await stdout.WriteLineAsync();
+        await stdout.WriteLineAsync(reproduce);
+        if (options.JsonPath is not null)
+        {
+            await File.WriteAllTextAsync(options.JsonPath, LoadReport.ToJson(result, includeRequests: true), CancellationToken.None);
+        }
+
+        if (options.MarkdownPath is not null)
+        {
+            await File.WriteAllTextAsync(options.MarkdownPath, markdown + "\n" + reproduce + "\n", CancellationToken.None);
+        }
+
+        await stderr.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"load: {result.Arrivals} arrivals x {result.Targets.Count} target(s) in {result.Elapsed.TotalSeconds:0.0} s, stop: {result.StopReason}; "
+            + $"sent {result.AchievedRatePerSecond:0.0}/s of {result.ScheduledRatePerSecond:0.0}/s scheduled, send lag p99 {result.SendLag.P99:0.00} ms; "
+            + $"errors {result.Targets.Sum(t => t.Errors)}"));
+        return 0;
+    }
+}
