@@ -24,6 +24,12 @@ catch (ArgumentException ex)
     Console.Error.WriteLine($"loadtests: {ex.Message}");
     return 2;
 }
+catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or FileNotFoundException)
+{
+    // A peer or app that would not start, or a failed run: the message says which and why.
+    Console.Error.WriteLine($"loadtests: {command} failed: {ex.Message}");
+    return 1;
+}
 
 static int Usage()
 {

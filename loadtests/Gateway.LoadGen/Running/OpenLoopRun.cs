@@ -19,6 +19,7 @@ internal sealed class OpenLoopRun
     private readonly LoadPlan _plan;
     private readonly IReadOnlyList<LoadTarget> _targets;
     private readonly RequestUri[][] _urls;
+    private readonly Random?[] _pickers;
     private readonly List<Task<RequestRecord>>[] _requests;
     private readonly List<double> _sendLagMs = [];
     private readonly RunClock _clock = new();
@@ -34,6 +35,7 @@ internal sealed class OpenLoopRun
         _plan = plan;
         _targets = targets;
         _urls = [.. targets.Select(t => t.Urls.Select(u => new RequestUri(u)).ToArray())];
+        _pickers = [.. targets.Select((t, i) => t.Selection == UrlSelection.Random ? new Random(HashCode.Combine(plan.Seed, i)) : null)];
         _requests = [.. targets.Select(_ => new List<Task<RequestRecord>>())];
         _sender = new RequestSender(invoker, plan, _clock, _counters);
     }
@@ -124,7 +126,8 @@ internal sealed class OpenLoopRun
             for (var t = 0; t < _urls.Length; t++)
             {
                 var urls = _urls[t];
-                _requests[t].Add(_sender.SendAsync(index, urls[index % urls.Length].For(pathAndQuery), due, sent, cut));
+                var pick = _pickers[t] is { } picker ? picker.Next(urls.Length) : (int)(index % urls.Length);
+                _requests[t].Add(_sender.SendAsync(index, urls[pick].For(pathAndQuery), due, sent, cut));
             }
 
             Track(_clock.OffsetMs(due), _clock.OffsetMs(sent));

@@ -62,8 +62,9 @@ internal sealed class ExternalProcess : IAsyncDisposable
         {
             if (process.HasExited)
             {
+                var exitCode = process.ExitCode;
                 await peer.DisposeAsync();
-                throw new InvalidOperationException($"{Path.GetFileName(executable)} exited with {process.ExitCode} before listening:\n{string.Join('\n', output)}\nconfig:\n{config}");
+                throw new InvalidOperationException($"{Path.GetFileName(executable)} exited with {exitCode} before listening:\n{string.Join('\n', output)}\nconfig:\n{config}");
             }
 
             if (await AcceptsAsync(port))

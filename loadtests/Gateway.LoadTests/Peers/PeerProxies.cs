@@ -21,9 +21,9 @@ internal static class PeerProxies
     public static Task<ExternalProcess> StartHAProxyAsync(IReadOnlyList<Uri> servers, string balance, int? maxConnPerServer)
     {
         var port = LoopbackPort.Free();
-        var config = new StringBuilder(CultureInfo.InvariantCulture, $"""
+        var config = new StringBuilder().Append(CultureInfo.InvariantCulture, $"""
             global
-              maxconn 20000
+              maxconn 8000
             defaults
               mode http
               timeout connect 5s

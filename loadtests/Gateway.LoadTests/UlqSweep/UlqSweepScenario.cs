@@ -148,7 +148,7 @@ internal static class UlqSweepScenario
                 continue;
             }
 
-            var text = new StringBuilder(CultureInfo.InvariantCulture, $"At {level:P0}: ConcurrencyAware mean queueing {ca.MeanQueueMs:F1} ms");
+            var text = new StringBuilder().Append(CultureInfo.InvariantCulture, $"At {level:P0}: ConcurrencyAware mean queueing {ca.MeanQueueMs:F1} ms");
             if (at.TryGetValue(SweepSystems.HAProxy, out var haproxy))
             {
                 text.Append(CultureInfo.InvariantCulture, $"; {ca.MeanQueueMs / haproxy.MeanQueueMs:F2} × HAProxy's ({haproxy.MeanQueueMs:F1} ms)");
