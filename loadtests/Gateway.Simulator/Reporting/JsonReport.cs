@@ -35,6 +35,7 @@ internal static class JsonReport
                 json.WriteNumber("mean_gateway_queue_ms", r.MeanGatewayQueueMs);
                 json.WriteNumber("waited_share", r.WaitedShare);
                 json.WriteNumber("local_waited_share", r.LocalWaitedShare);
+                json.WriteNumber("measured_mean_service_ms", r.MeanServiceMs);
                 json.WriteNumber("mean_e2e_ms", r.MeanEndToEndMs);
                 json.WriteNumber("p50_e2e_ms", r.P50EndToEndMs);
                 json.WriteNumber("p99_e2e_ms", r.P99EndToEndMs);
