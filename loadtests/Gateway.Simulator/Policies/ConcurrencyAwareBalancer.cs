@@ -35,6 +35,7 @@ internal sealed class ConcurrencyAwareBalancer : IBalancer
     // Per replica × destination, as DestinationLoad.
     private readonly int[] _inFlight;
     private readonly int[] _others;
+    private readonly int[] _occupied;
     private readonly double[] _othersValidUntil;
     private readonly double[] _roundTripEwma;
     private readonly double[] _recentReleases;
@@ -61,6 +62,7 @@ internal sealed class ConcurrencyAwareBalancer : IBalancer
         var loads = simulation.Replicas * _upstreams;
         _inFlight = new int[loads];
         _others = new int[loads];
+        _occupied = new int[loads];
         _othersValidUntil = new double[loads];
         _roundTripEwma = new double[loads];
         _recentReleases = new double[loads * RecentReleaseCapacity];
@@ -114,12 +116,14 @@ internal sealed class ConcurrencyAwareBalancer : IBalancer
         var lag = Math.Min(upstreamOverhead, MaxReportLag);
         var ownAtReport = _inFlight[index] + ReleasesSince(index, now - lag);
         _others[index] = Math.Max(0, request.ReportedInFlight - ownAtReport);
+        _occupied[index] = _inFlight[index] + _others[index];
         _othersValidUntil[index] = now + (ewma > 0 ? Math.Min(LoadReportTtl, ewma) : LoadReportTtl);
         _reportVersion[replica]++;
         DispatchQueued(replica);
 
         // ClusterGate.Release.
         _inFlight[index]--;
+        _occupied[index]--;
         _recentReleases[(index * RecentReleaseCapacity) + _recentReleaseNext[index]] = now;
         _recentReleaseNext[index] = (_recentReleaseNext[index] + 1) % RecentReleaseCapacity;
         DispatchQueued(replica);
@@ -139,7 +143,9 @@ internal sealed class ConcurrencyAwareBalancer : IBalancer
 
     private void Take(int replica, int destination, int id)
     {
-        _inFlight[(replica * _upstreams) + destination]++;
+        var index = (replica * _upstreams) + destination;
+        _inFlight[index]++;
+        _occupied[index]++;
         _simulation.Dispatch(id, destination);
     }
 
@@ -212,6 +218,23 @@ internal sealed class ConcurrencyAwareBalancer : IBalancer
 
     /// <summary>ClusterGate.PickLocked with limits enforced: the most free slots, ties at random; −1 if none is free.</summary>
     private int Pick(int replica)
+    {
+        var offset = replica * _upstreams;
+
+        // A probe scores 1, so where some destination has two or more free slots, probes cannot win or tie and
+        // the pick is simply among the least occupied. That is the common case, and a SIMD scan.
+        var occupied = _occupied.AsSpan(offset, _upstreams);
+        var least = LeastScan.Min(occupied);
+        if (_limit - least >= 2)
+        {
+            var tied = LeastScan.IndicesOf(occupied, least, _ties);
+            return tied == 1 ? _ties[0] : _ties[_simulation.PolicyRandom.Next(tied)];
+        }
+
+        return PickScanningProbes(replica);
+    }
+
+    private int PickScanningProbes(int replica)
     {
         var now = _simulation.Now;
         var offset = replica * _upstreams;

@@ -79,21 +79,23 @@ internal sealed class HAProxyLeastConnBalancer : IBalancer
     private int Pick(int replica)
     {
         var offset = replica * _upstreams;
-        var best = -1;
-        var bestConnections = int.MaxValue;
-        var bestRepositioned = long.MaxValue;
-        for (var i = 0; i < _upstreams; i++)
+        var connections = _connections.AsSpan(offset, _upstreams);
+        var least = LeastScan.Min(connections);
+        if (least >= _maxConn)
         {
-            var connections = _connections[offset + i];
-            if (connections >= _maxConn)
-            {
-                continue;
-            }
+            return -1;
+        }
 
-            if (connections < bestConnections || (connections == bestConnections && _repositioned[offset + i] < bestRepositioned))
-            {
-                (best, bestConnections, bestRepositioned) = (i, connections, _repositioned[offset + i]);
-            }
+        // Among the least loaded, the one repositioned longest ago; selects rather than branches, as the ties are
+        // unpredictable.
+        var repositioned = _repositioned.AsSpan(offset, _upstreams);
+        var best = -1;
+        var bestRepositioned = long.MaxValue;
+        for (var i = 0; i < connections.Length; i++)
+        {
+            var better = (connections[i] == least) & (repositioned[i] < bestRepositioned);
+            best = better ? i : best;
+            bestRepositioned = better ? repositioned[i] : bestRepositioned;
         }
 
         return best;

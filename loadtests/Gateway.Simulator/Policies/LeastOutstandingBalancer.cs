@@ -15,22 +15,7 @@ internal sealed class LeastOutstandingBalancer(Simulation simulation) : IBalance
     {
         var n = simulation.Upstreams;
         var counts = _inFlight.AsSpan(simulation.Request(id).Replica * n, n);
-        var least = int.MaxValue;
-        var ties = 0;
-        for (var i = 0; i < counts.Length; i++)
-        {
-            var count = counts[i];
-            if (count < least)
-            {
-                least = count;
-                _ties[0] = i;
-                ties = 1;
-            }
-            else if (count == least)
-            {
-                _ties[ties++] = i;
-            }
-        }
+        var ties = LeastScan.IndicesOf(counts, LeastScan.Min(counts), _ties);
 
         // One draw among the tied, where ClusterGate draws once per tie (reservoir sampling): the same distribution.
         var pick = ties == 1 ? _ties[0] : _ties[simulation.PolicyRandom.Next(ties)];

@@ -14,16 +14,7 @@ internal sealed class LeastRequestsBalancer(Simulation simulation) : IBalancer
     {
         var n = simulation.Upstreams;
         var counts = _inFlight.AsSpan(simulation.Request(id).Replica * n, n);
-        var pick = 0;
-        var least = counts[0];
-        for (var i = 1; i < counts.Length; i++)
-        {
-            if (counts[i] < least)
-            {
-                (pick, least) = (i, counts[i]);
-            }
-        }
-
+        var pick = counts.IndexOf(LeastScan.Min(counts));
         counts[pick]++;
         simulation.Dispatch(id, pick);
     }
