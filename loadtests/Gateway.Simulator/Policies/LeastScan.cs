@@ -40,8 +40,27 @@ internal static class LeastScan
     /// <summary>Writes the indices whose value is <paramref name="value"/> to <paramref name="indices"/>, in order; returns how many.</summary>
     public static int IndicesOf(ReadOnlySpan<int> values, int value, Span<int> indices)
     {
+        ref var start = ref MemoryMarshal.GetReference(values);
         var count = 0;
-        for (var i = 0; i < values.Length; i++)
+        var i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            // Whole blocks without a match are skipped; many upstreams, few of them tied, is the common case.
+            var target = new Vector<int>(value);
+            for (; i <= values.Length - Vector<int>.Count; i += Vector<int>.Count)
+            {
+                if (Vector.EqualsAny(Vector.LoadUnsafe(ref start, (nuint)i), target))
+                {
+                    for (var j = i; j < i + Vector<int>.Count; j++)
+                    {
+                        indices[count] = j;
+                        count += values[j] == value ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        for (; i < values.Length; i++)
         {
             indices[count] = i;
             count += values[i] == value ? 1 : 0;
