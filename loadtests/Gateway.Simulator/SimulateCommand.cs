@@ -1,7 +1,60 @@
+using System.Globalization;
+using Gateway.Simulator.Command;
+using Gateway.Simulator.Engine;
+using Gateway.Simulator.Reporting;
+using Gateway.Simulator.Statistics;
+
 namespace Gateway.Simulator;
 
-/// <summary>The <c>simulate</c> command.</summary>
+/// <summary>
+/// The <c>simulate</c> command: a discrete-event simulation of N upstreams × c worker slots behind K balancer
+/// replicas, one table row per policy × utilization. Bad options throw <see cref="ArgumentException"/> with a
+/// one-line message naming the option.
+/// </summary>
 public static class SimulateCommand
 {
-    public static int Run(string[] args) => throw new NotImplementedException("simulate: not built yet");
+    /// <summary>Runs the command: the table (or JSON) goes to stdout, simulation speed per row to stderr.</summary>
+    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
+
+    internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter diagnostics, TimeProvider time)
+    {
+        if (args.Any(a => a is "--help" or "-h"))
+        {
+            output.Write(SimulateOptions.Usage);
+            return 0;
+        }
+
+        var options = SimulateOptions.Parse(args);
+        var results = new List<SimulationResult>();
+        long simulated = 0;
+        var allStarted = time.GetTimestamp();
+        foreach (var scenario in options.Scenarios())
+        {
+            var started = time.GetTimestamp();
+            var result = new Simulation(scenario).Run();
+            var wall = time.GetElapsedTime(started).TotalSeconds;
+            simulated += result.Requests;
+            diagnostics.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"simulate: {scenario.Policy}, {scenario.Replicas} replicas, {scenario.Upstreams} × {scenario.Slots}, utilization {scenario.Utilization:0.00}: "
+                + $"{result.Requests} requests in {wall:0.00} s wall = {result.Requests / wall / 1e6:0.00} M simulated requests/s"));
+            results.Add(result);
+        }
+
+        var allWall = time.GetElapsedTime(allStarted).TotalSeconds;
+        diagnostics.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"simulate: {results.Count} rows, {simulated} requests in {allWall:0.00} s wall = {simulated / allWall / 1e6:0.00} M simulated requests/s on one core"));
+
+        if (options.Json)
+        {
+            JsonReport.Write(output, results, options);
+        }
+        else
+        {
+            MarkdownReport.Write(output, results, options.ToCommandLine());
+        }
+
+        return 0;
+    }
 }

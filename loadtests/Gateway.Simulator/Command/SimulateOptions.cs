@@ -1,0 +1,206 @@
+using System.Globalization;
+using Gateway.Simulator.Engine;
+using Gateway.Simulator.Policies;
+using ServiceTimes;
+
+namespace Gateway.Simulator.Command;
+
+/// <summary>Options of the <c>simulate</c> command. A bad value throws <see cref="ArgumentException"/> naming the option.</summary>
+internal sealed record SimulateOptions
+{
+    public const string DefaultService = "exp:mean=100ms";
+    public const int MaxUpstreams = 10_000;
+    public const int MaxSlots = 10_000;
+    public const int MaxReplicas = 1_000;
+    public const int MaxLoads = 1_000_000;
+    public const int MinRequests = 1_000;
+    public const int MaxRequests = 2_000_000_000;
+    public const double MaxWarmup = 0.5;
+
+    public const string Usage = """
+        usage: loadtests/run.sh simulate [options]
+
+          Discrete-event simulation of N upstreams x c worker slots (each with a local FIFO queue) behind
+          K balancer replicas, under open Poisson arrivals; one table row per policy x utilization.
+
+          --upstreams N         upstreams (default 1)
+          --slots c             worker slots per upstream, also its reported limit (default 12)
+          --replicas K          balancer replicas; each arrival picks one at random (default 1)
+          --policy NAME|all     comma list of RandomDirect, RoundRobin, PowerOfTwoChoices, LeastRequests,
+                                LeastOutstanding, ConcurrencyAware, HAProxyLeastConn (default all)
+          --service SPEC        service time: const:20ms, exp:mean=20ms, lognormal:mean=20ms,sigma=1,
+                                points:0=10ms,0.5=75ms,...,1=6420ms (default exp:mean=100ms)
+          --utilization LIST    comma list, each in (0, 1); arrival rate = u x N x c / mean service (default 0.5,0.7,0.9)
+          --requests R          requests per row, warm-up included (default 1000000)
+          --warmup F            share of each row's first requests not measured (default 0.05)
+          --seed S              seed of every random stream (default 1)
+          --rtt DURATION        balancer <-> upstream round trip, half each way (default 0.5ms)
+          --json                print a JSON array of rows instead of the table
+
+        """;
+
+    public int Upstreams { get; init; } = 1;
+
+    public int Slots { get; init; } = 12;
+
+    public int Replicas { get; init; } = 1;
+
+    public IReadOnlyList<BalancingPolicy> Policies { get; init; } = BalancingPolicies.All;
+
+    public string ServiceSpec { get; init; } = DefaultService;
+
+    public IServiceTimeDistribution Service { get; init; } = ServiceTimeSpec.Parse(DefaultService);
+
+    public IReadOnlyList<double> Utilizations { get; init; } = [0.5, 0.7, 0.9];
+
+    public int Requests { get; init; } = 1_000_000;
+
+    public double Warmup { get; init; } = 0.05;
+
+    public int Seed { get; init; } = 1;
+
+    public TimeSpan RoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.5);
+
+    public bool Json { get; init; }
+
+    public static SimulateOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new SimulateOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            var name = args[i];
+            if (name == "--json")
+            {
+                options = options with { Json = true };
+                continue;
+            }
+
+            if (!name.StartsWith("--", StringComparison.Ordinal))
+            {
+                throw new ArgumentException($"unexpected argument '{name}'; options start with --");
+            }
+
+            var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
+            options = name switch
+            {
+                "--upstreams" => options with { Upstreams = ParseInt(name, value, 1, MaxUpstreams) },
+                "--slots" => options with { Slots = ParseInt(name, value, 1, MaxSlots) },
+                "--replicas" => options with { Replicas = ParseInt(name, value, 1, MaxReplicas) },
+                "--policy" => options with { Policies = ParsePolicies(value) },
+                "--service" => ServiceTimeSpec.TryParse(value, out var service, out var error)
+                    ? options with { ServiceSpec = value.Trim(), Service = service }
+                    : throw new ArgumentException($"--service {error}"),
+                "--utilization" => options with { Utilizations = ParseUtilizations(value) },
+                "--requests" => options with { Requests = ParseInt(name, value, MinRequests, MaxRequests) },
+                "--warmup" => options with { Warmup = ParseWarmup(value) },
+                "--seed" => options with { Seed = ParseInt(name, value, int.MinValue, int.MaxValue) },
+                "--rtt" => options with { RoundTrip = ParseRoundTrip(value) },
+                _ => throw new ArgumentException($"unknown option '{name}'; see 'loadtests/run.sh simulate --help'"),
+            };
+        }
+
+        if (options.Service.Mean <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"--service '{options.ServiceSpec}' has a mean of 0; the arrival rate needs a positive mean");
+        }
+
+        if ((long)options.Upstreams * options.Replicas > MaxLoads)
+        {
+            throw new ArgumentException(
+                $"--replicas × --upstreams must be at most {MaxLoads}, got {options.Replicas} × {options.Upstreams}");
+        }
+
+        return options;
+    }
+
+    /// <summary>One scenario per utilization × policy, utilization-major so each utilization's policies sit together.</summary>
+    public IEnumerable<SimulationScenario> Scenarios() =>
+        from utilization in Utilizations
+        from policy in Policies
+        select new SimulationScenario
+        {
+            Upstreams = Upstreams,
+            Slots = Slots,
+            Replicas = Replicas,
+            Policy = policy,
+            Service = Service,
+            Utilization = utilization,
+            Requests = Requests,
+            Seed = Seed,
+            RoundTrip = RoundTrip,
+            WarmupFraction = Warmup,
+        };
+
+    /// <summary>The options in full, defaults included, as a command that reproduces the output.</summary>
+    public string ToCommandLine()
+    {
+        var policies = Policies.SequenceEqual(BalancingPolicies.All) ? "all" : string.Join(',', Policies);
+        var text = string.Create(
+            CultureInfo.InvariantCulture,
+            $"loadtests/run.sh simulate --upstreams {Upstreams} --slots {Slots} --replicas {Replicas} --policy {policies} "
+            + $"--service {ShellQuote(ServiceSpec)} --utilization {string.Join(',', Utilizations.Select(u => u.ToString("R", CultureInfo.InvariantCulture)))} "
+            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms");
+        return Json ? text + " --json" : text;
+    }
+
+    private static int ParseInt(string name, string value, int min, int max) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
+            ? n
+            : throw new ArgumentException($"{name} must be an integer from {min} to {max}, got '{value}'");
+
+    private static IReadOnlyList<BalancingPolicy> ParsePolicies(string value)
+    {
+        if (string.Equals(value.Trim(), "all", StringComparison.OrdinalIgnoreCase))
+        {
+            return BalancingPolicies.All;
+        }
+
+        var policies = new List<BalancingPolicy>();
+        foreach (var name in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!BalancingPolicies.TryParse(name, out var policy))
+            {
+                throw new ArgumentException(
+                    $"--policy '{name}' is not a policy; expected all or a comma list of {string.Join(", ", BalancingPolicies.All)}");
+            }
+
+            if (!policies.Contains(policy))
+            {
+                policies.Add(policy);
+            }
+        }
+
+        return policies;
+    }
+
+    private static IReadOnlyList<double> ParseUtilizations(string value)
+    {
+        var utilizations = new List<double>();
+        foreach (var part in value.Split(',', StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var u) || !(u is > 0 and < 1))
+            {
+                throw new ArgumentException($"--utilization wants a comma list of numbers each in (0, 1), got '{part}'");
+            }
+
+            utilizations.Add(u);
+        }
+
+        return utilizations;
+    }
+
+    private static double ParseWarmup(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var warmup) && warmup is >= 0 and <= MaxWarmup
+            ? warmup
+            : throw new ArgumentException($"--warmup must be a share from 0 to {MaxWarmup.ToString(CultureInfo.InvariantCulture)}, got '{value}'");
+
+    private static TimeSpan ParseRoundTrip(string value) =>
+        ServiceTimeSpec.TryParseDuration(value, out var rtt)
+            ? rtt
+            : throw new ArgumentException($"--rtt must be a duration such as 0.5ms, 200us or 1s (at most 600s), got '{value}'");
+
+    private static string ShellQuote(string text) =>
+        text.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '=' or ',' or '.' or '_' or '-')
+            ? text
+            : "'" + text.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+}

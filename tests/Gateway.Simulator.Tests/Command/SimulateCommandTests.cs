@@ -1,0 +1,78 @@
+using System.Text.Json;
+using Gateway.Simulator.Command;
+
+namespace Gateway.Simulator.Tests.Command;
+
+public sealed class SimulateCommandTests
+{
+    private static readonly string[] SmallRun =
+        ["--upstreams", "3", "--slots", "4", "--replicas", "2", "--policy", "RandomDirect,ConcurrencyAware", "--utilization", "0.5,0.8", "--requests", "20000"];
+
+    [Fact]
+    public void Run_SmallScenario_PrintsOneRowPerPolicyAndUtilizationThenReproduceLine()
+    {
+        var (exitCode, output, diagnostics) = Run(SmallRun);
+
+        Assert.Equal(0, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("| policy | replicas | upstreams × slots |", lines[0]);
+        var rows = lines.Where(l => l.StartsWith("| RandomDirect ", StringComparison.Ordinal) || l.StartsWith("| ConcurrencyAware ", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(4, rows.Length);
+        Assert.Contains("| 2 | 3 × 4 | 0.80 |", rows[^1]);
+        Assert.Equal(
+            "Reproduce: loadtests/run.sh simulate --upstreams 3 --slots 4 --replicas 2 --policy RandomDirect,ConcurrencyAware "
+            + "--service exp:mean=100ms --utilization 0.5,0.8 --requests 20000 --warmup 0.05 --seed 1 --rtt 0.5ms",
+            lines[^1]);
+        Assert.Contains("simulated requests/s", diagnostics);
+    }
+
+    [Fact]
+    public void Run_Json_PrintsOneArrayOfRowsWithEveryField()
+    {
+        var (exitCode, output, _) = Run([.. SmallRun, "--json"]);
+
+        Assert.Equal(0, exitCode);
+        using var document = JsonDocument.Parse(output);
+        var rows = document.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(4, rows.Length);
+        foreach (var field in new[]
+        {
+            "policy", "replicas", "upstreams", "slots", "target_utilization", "utilization", "mean_queue_ms", "p50_queue_ms",
+            "p99_queue_ms", "mean_local_queue_ms", "waited_share", "mean_e2e_ms", "p50_e2e_ms", "p99_e2e_ms", "requests",
+        })
+        {
+            Assert.All(rows, row => Assert.True(row.TryGetProperty(field, out _), $"missing {field}"));
+        }
+
+        Assert.Equal("ConcurrencyAware", rows[1].GetProperty("policy").GetString());
+        Assert.Equal(0.8, rows[3].GetProperty("target_utilization").GetDouble());
+        Assert.Equal(20000, rows[0].GetProperty("requests").GetInt32());
+    }
+
+    [Fact]
+    public void Run_Help_PrintsUsageAndSucceeds()
+    {
+        var (exitCode, output, _) = Run(["--help"]);
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--utilization", output);
+        Assert.Equal(SimulateOptions.Usage, output);
+    }
+
+    [Fact]
+    public void Run_BadOption_ThrowsArgumentExceptionForTheExitCode2Handler()
+    {
+        // loadtests' Program prints "loadtests: <message>" and exits 2 for an ArgumentException.
+        var error = Assert.Throws<ArgumentException>(() => SimulateCommand.Run(["--replicas", "0"]));
+
+        Assert.StartsWith("--replicas must be", error.Message);
+    }
+
+    private static (int ExitCode, string Output, string Diagnostics) Run(string[] args)
+    {
+        using var output = new StringWriter();
+        using var diagnostics = new StringWriter();
+        var exitCode = SimulateCommand.Run(args, output, diagnostics, TimeProvider.System);
+        return (exitCode, output.ToString(), diagnostics.ToString());
+    }
+}
