@@ -13,8 +13,9 @@ public sealed class MetricsOptions
     public string Path { get; set; } = "/metrics";
 
     /// <summary>
-    /// Meters exposed besides the gateway's own (<c>Gateway</c>), the runtime's (<c>System.Runtime</c>),
-    /// Kestrel's and HttpClient's (<c>System.Net.Http</c>). Default none.
+    /// Meters exposed besides the gateway's own (<c>Gateway</c>), the runtime's (<c>System.Runtime</c>) and
+    /// Kestrel's. Default none. <c>System.Net.Http</c> (HttpClient towards upstreams) is the usual addition; it is
+    /// off by default because it costs about 5% of throughput.
     /// </summary>
     public IList<string> AdditionalMeters { get; set; } = [];
 

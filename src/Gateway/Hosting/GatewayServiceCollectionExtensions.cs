@@ -43,7 +43,10 @@ public static class GatewayServiceCollectionExtensions
         {
             var metrics = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Metrics;
             exposition.Meters.Add(GatewayMetrics.MeterName);
-            exposition.Meters.Add(PrometheusExpositionOptions.HttpClientMeter);
+
+            // HttpClient's own meter (System.Net.Http) is opt-in through AdditionalMeters: it records several
+            // measurements per proxied request, about 5% of the gateway's throughput, and the gateway_upstream_*
+            // metrics already cover round trips and connections.
             foreach (var meter in metrics.AdditionalMeters)
             {
                 exposition.Meters.Add(meter);

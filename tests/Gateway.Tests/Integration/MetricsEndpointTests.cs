@@ -69,15 +69,21 @@ public sealed class MetricsEndpointTests
     }
 
     [Fact]
-    public async Task RuntimeKestrelAndHttpClientMeters_AreExposed()
+    public async Task RuntimeAndKestrelMeters_AreExposed_AndHttpClientsWhenAdded()
     {
         await using var upstream = await ServerProcess.StartDemoUpstreamAsync();
         using var config = new GatewayConfigFile().AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
-        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        await using var plain = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write(), "--Gateway:Metrics:AdditionalMeters:0=System.Net.Http");
         using var client = new HttpClient();
         (await client.GetAsync(new Uri(gateway.BaseAddress, "/x?ms=1"))).Dispose();
+        (await client.GetAsync(new Uri(plain.BaseAddress, "/x?ms=1"))).Dispose();
 
         var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        var plainMetrics = await Exposition.ScrapeAsync(client, plain.BaseAddress);
+
+        Assert.DoesNotContain(plainMetrics.Samples, s => s.Name.StartsWith("http_client_", StringComparison.Ordinal));
+        Assert.True(plainMetrics.Sum("kestrel_active_connections") >= 1);
 
         Assert.Equal("counter", metrics.Types["dotnet_gc_collections_total"]);
         Assert.Equal("gauge", metrics.Types["dotnet_thread_pool_threads"]);
