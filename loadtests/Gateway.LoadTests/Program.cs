@@ -6,6 +6,11 @@ using Gateway.Simulator;
 
 // Scenarios, one per command. Each prints a Markdown table and the command that reproduces it.
 var command = args.FirstOrDefault();
+
+// Responses are timed on the thread pool, which starts with one thread per core: a burst of connections would wait
+// for threads, and that wait would be reported as the system's latency.
+ThreadPool.GetMinThreads(out var workers, out var io);
+ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
 var rest = args.Skip(1).ToArray();
 try
 {
@@ -36,7 +41,7 @@ static int Usage()
     Console.Error.WriteLine("""
         usage: loadtests/run.sh <scenario> [options]
 
-          load --url URL [--url URL ...] [--rate N] [--phases ...] [--duration 60s] [--requests N] ...
+          load --url URL [--url URL ...] (--rate R | --phases 50:10s,50-200:30s) [--duration 60s] [--requests N] ...
               One open-loop run; every arrival goes to every --url. loadtests/run.sh load --help lists the options.
 
           simulate [--upstreams N] [--slots C] [--replicas K] [--policy all] [--service SPEC] [--utilization 0.5,0.9] ...
