@@ -85,7 +85,8 @@ internal static class PeerProxies
         """);
 
     /// <summary>Stock YARP (loadtests/StockYarp) with one cluster of <paramref name="destinations"/> under <paramref name="policy"/>.</summary>
-    public static async Task<ServerProcess> StartStockYarpAsync(string policy, IReadOnlyList<Uri> destinations, string configPath)
+    public static async Task<ServerProcess> StartStockYarpAsync(
+        string policy, IReadOnlyList<Uri> destinations, string configPath, IReadOnlyDictionary<string, string>? environment = null)
     {
         var destinationNodes = new JsonObject();
         for (var i = 0; i < destinations.Count; i++)
@@ -102,7 +103,7 @@ internal static class PeerProxies
             },
         };
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
-        return await ServerProcess.StartAsync(StockYarpDll, ["--config", configPath]);
+        return await ServerProcess.StartAsync(StockYarpDll, ["--config", configPath], environment);
     }
 
     private static string StockYarpDll

@@ -24,15 +24,29 @@ internal static class SweepSystems
         GatewayLeastOutstanding, GatewayConcurrencyAware, GatewayLeastOutstanding3, GatewayConcurrencyAware3,
     ];
 
+    /// <summary>
+    /// Runtime settings for every .NET process in the sweep (upstreams, stock YARP and the gateway alike): about forty
+    /// processes share two cores, and by default each one spins its thread pool's workers before they sleep, runs a
+    /// server GC per core and re-JITs hot code with instrumentation, which together saturated the machine at 40% load.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
+    {
+        ["DOTNET_gcServer"] = "0",
+        ["DOTNET_ThreadPool_UnfairSemaphoreSpinLimit"] = "0",
+        ["DOTNET_TieredPGO"] = "0",
+    };
+
     public static async Task<SweepSystem> StartAsync(string id, UlqSweepOptions options)
     {
         var processes = new List<IAsyncDisposable>();
         var files = new List<IDisposable>();
         try
         {
-            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => ServerProcess.StartDemoUpstreamAsync(
-                $"--DemoUpstream:Slots={options.Slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
-                "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information")));
+            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => ServerProcess.StartAsync(
+                RepoLayout.DemoUpstreamDll,
+                [$"--DemoUpstream:Slots={options.Slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
+                    "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"],
+                Environment)));
             processes.AddRange(upstreams);
             IReadOnlyList<Uri> servers = [.. upstreams.Select(u => u.BaseAddress)];
             var (label, urls) = id switch
@@ -54,7 +68,7 @@ internal static class SweepSystems
             async Task<Uri> StockYarpAsync(string policy)
             {
                 var configPath = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
-                var process = await PeerProxies.StartStockYarpAsync(policy, servers, configPath);
+                var process = await PeerProxies.StartStockYarpAsync(policy, servers, configPath, Environment);
                 processes.Add(process);
                 File.Delete(configPath);
                 return process.BaseAddress;
@@ -73,8 +87,8 @@ internal static class SweepSystems
                 var config = new GatewayConfigFile().AddCluster("sweep", policy, servers);
                 files.Add(config);
                 var path = config.Write();
-                var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => ServerProcess.StartGatewayAsync(
-                    "--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}"))));
+                var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => ServerProcess.StartAsync(
+                    RepoLayout.GatewayDll, ["--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}")], Environment)));
                 processes.AddRange(gateways);
                 return [.. gateways.Select(g => g.BaseAddress)];
             }

@@ -17,6 +17,9 @@ internal static class UlqSweepScenario
 {
     private const double WarmUpShare = 0.1;
 
+    // Long enough for forty processes to finish tiered JIT compilation of their hot paths before anything is measured.
+    private const int WarmUpSeconds = 45;
+
     public static async Task<int> RunAsync(UlqSweepOptions options)
     {
         var service = ServiceTimeSpec.Parse(options.ServiceSpec);
@@ -31,20 +34,21 @@ internal static class UlqSweepScenario
             }
 
             var generator = new LoadGenerator();
-            var nominalMs = service.Mean.TotalMilliseconds;
 
-            // Warm-up at half load opens connections and JIT-compiles every path, and measures how much longer than
-            // asked the upstreams' timers run (Task.Delay overshoots by about 1%), so the target rates are calibrated.
-            Console.Error.WriteLine("ulq-sweep: warm-up at 50% …");
-            var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, RateFor(0.5, 1.0), 10, options.Seed + 1000);
-            var overshoot = warmUp.Targets.SelectMany(t => t.Requests).Where(r => r.AppMs is not null)
-                .Average(r => r.AppMs!.Value) / warmUpAsked.Average();
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: upstream time is {overshoot:F3} × the asked service time"));
+            // Warm-up at half load opens connections and JIT-compiles every path. It also measures how much longer than
+            // asked the upstreams hold a slot (timer granularity: Task.Delay wakes a few ms late), so the target rates are
+            // calibrated. The excess is additive and robust as a median; a mean would also count start-up stalls.
+            Console.Error.WriteLine($"ulq-sweep: warm-up at 50% for {WarmUpSeconds} s …");
+            var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, RateFor(0.5, 0), WarmUpSeconds, options.Seed + 1000);
+            var excessMs = Median(warmUp.Targets.SelectMany(t => t.Requests)
+                .Where(r => r.AppMs is not null && r.Index < warmUpAsked.Length)
+                .Select(r => r.AppMs!.Value - warmUpAsked[r.Index]));
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: upstreams hold a slot {excessMs:F2} ms longer than asked (median)"));
 
             var rows = new List<SweepRow>();
             foreach (var (utilization, level) in options.Utilizations.Select((u, i) => (u, i)))
             {
-                var rate = RateFor(utilization, overshoot);
+                var rate = RateFor(utilization, excessMs);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: {utilization:P0}: {rate:F1} req/s to each of {systems.Count} systems for {options.Seconds} s …"));
                 var (result, _) = await RunLevelAsync(generator, systems, service, rate, options.Seconds, options.Seed + level);
                 foreach (var (system, target) in systems.Zip(result.Targets))
@@ -66,7 +70,7 @@ internal static class UlqSweepScenario
             }
         }
 
-        double RateFor(double utilization, double overshoot) => utilization * totalSlots * 1000 / (service.Mean.TotalMilliseconds * overshoot);
+        double RateFor(double utilization, double excessMs) => utilization * totalSlots * 1000 / (service.Mean.TotalMilliseconds + excessMs);
     }
 
     private static async Task<(LoadResult Result, double[] AskedMs)> RunLevelAsync(
@@ -84,6 +88,12 @@ internal static class UlqSweepScenario
             PathAndQuery = i => string.Create(CultureInfo.InvariantCulture, $"/api/work/{i}?ms={askedMs[i]}"),
         };
         return (await generator.RunAsync(plan, [.. systems.Select(s => s.Target)]), askedMs);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
     }
 
     private static SweepRow Summarise(SweepSystem system, TargetResult target, double utilization, double rate, int seconds, int totalSlots)

@@ -27,11 +27,16 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static Task<ServerProcess> StartGatewayAsync(params string[] args) => StartAsync(RepoLayout.GatewayDll, args);
 
-    public static async Task<ServerProcess> StartAsync(string dll, IEnumerable<string> args)
+    public static async Task<ServerProcess> StartAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var output = new ConcurrentQueue<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var process = Create(dll, args.Concat(["--urls", "http://127.0.0.1:0"]));
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            process.StartInfo.Environment[name] = value;
+        }
+
         process.OutputDataReceived += (_, e) =>
         {
             if (e.Data is null)
