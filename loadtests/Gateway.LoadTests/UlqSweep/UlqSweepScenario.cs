@@ -175,8 +175,8 @@ internal static class UlqSweepScenario
 
     private static string Plot(IReadOnlyList<SweepRow> rows, string title, Func<SweepRow, double> y)
     {
-        var chart = new SvgLineChart($"{title} against utilization", "measured utilization", "ms (log scale)", logY: true);
-        foreach (var group in rows.GroupBy(r => r.Label))
+        var chart = new SvgLineChart($"{title} against utilization", "measured utilization", "ms", logY: true);
+        foreach (var group in rows.GroupBy(r => r.System)) // The ids are short enough for the legend.
         {
             // A log axis cannot show 0; 0.01 ms stands for "no measurable queueing".
             chart.AddSeries(group.Key, [.. group.Select(r => (r.Utilization, Math.Max(0.01, y(r))))]);
