@@ -25,6 +25,9 @@ internal sealed class ExternalProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
+    /// <summary>The process's own temporary directory (its config, and any files it writes there); deleted on dispose.</summary>
+    public string WorkDirectory => _workDirectory;
+
     public int ProcessId => _process.Id;
 
     /// <summary>
