@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Headers;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Microsoft.Extensions.Primitives;
@@ -59,11 +60,12 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
         var roundTrip = time.GetElapsedTime(feature.UpstreamSent);
         feature.UpstreamRoundTrip = roundTrip;
 
-        if (!upstream.Headers.TryGetValues("Server-Timing", out var timingValues))
+        // NonValidated: the raw header text, without HttpClient parsing and storing it on first access.
+        if (!upstream.Headers.NonValidated.TryGetValues("Server-Timing", out var timingValues))
         {
             metrics.RecordHeaderError(HeaderErrorKinds.ServerTimingMissing);
         }
-        else if (ServerTimingParser.TryGetDuration(string.Join(',', timingValues), "app", out var app))
+        else if (ServerTimingParser.TryGetDuration(Joined(timingValues), "app", out var app))
         {
             feature.AppDuration = app;
             var ulq = roundTrip - app;
@@ -77,11 +79,11 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
         if (feature.Lease is { } lease)
         {
             var report = default(LoadReport);
-            if (!upstream.Headers.TryGetValues(LoadReportHeader, out var loadValues))
+            if (!upstream.Headers.NonValidated.TryGetValues(LoadReportHeader, out var loadValues))
             {
                 metrics.RecordHeaderError(HeaderErrorKinds.LoadReportMissing);
             }
-            else if (!LoadReportParser.TryParse(string.Join(',', loadValues), out report))
+            else if (!LoadReportParser.TryParse(Joined(loadValues), out report))
             {
                 metrics.RecordHeaderError(HeaderErrorKinds.LoadReportInvalid);
             }
@@ -109,16 +111,21 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
         }
     }
 
+    /// <summary>One header's values as the single comma-separated list HTTP defines them to be equivalent to.</summary>
+    private static string Joined(HeaderStringValues values) => values.Count == 1 ? values.ToString() : string.Join(',', values);
+
     private static void AppendServerTiming(HttpResponse response, GatewayRequestFeature feature, TimeSpan sinceStart)
     {
-        var own = string.Create(
-            CultureInfo.InvariantCulture,
-            $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={feature.UpstreamRoundTrip?.TotalMilliseconds ?? 0:0.###}");
-        if (feature.UpstreamLocalQueue is { } ulq)
-        {
-            own += string.Create(CultureInfo.InvariantCulture, $", ulq;dur={ulq.TotalMilliseconds:0.###}");
-        }
-
+        var upstream = feature.UpstreamRoundTrip?.TotalMilliseconds ?? 0;
+        var own = feature.UpstreamLocalQueue is { } ulq
+            ? string.Create(
+                CultureInfo.InvariantCulture,
+                stackalloc char[128],
+                $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={upstream:0.###}, ulq;dur={ulq.TotalMilliseconds:0.###}")
+            : string.Create(
+                CultureInfo.InvariantCulture,
+                stackalloc char[128],
+                $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={upstream:0.###}");
         response.Headers["Server-Timing"] = StringValues.Concat(response.Headers["Server-Timing"], own);
     }
 }
