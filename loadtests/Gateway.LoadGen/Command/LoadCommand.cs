@@ -38,11 +38,6 @@ public static class LoadCommand
 
         var options = LoadOptions.Parse(args);
 
-        // Responses are timed when their continuation runs on the thread pool, which starts with one thread
-        // per core and grows slowly; a burst of new connections would otherwise wait for threads and the
-        // wait would be reported as the server's latency. This process is the generator's own, so it may.
-        ThreadPool.GetMinThreads(out var workers, out var io);
-        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         using var generator = new LoadGenerator();
         Action<LoadProgress>? progress = interactive ? p => stderr.Write("\r" + ProgressLine.Format(p) + "\u001b[K") : null;
         LoadResult result;

@@ -9,7 +9,7 @@ namespace Gateway.LoadGen;
 /// </summary>
 /// <remarks>
 /// Responses are timed on the thread pool. A host that also runs servers in-process, or sends bursts of new
-/// connections, should raise <see cref="ThreadPool.SetMinThreads"/> (the <c>load</c> command sets 64):
+/// connections, should raise <see cref="ThreadPool.SetMinThreads"/> (loadtests/run.sh sets 64 for every scenario):
 /// the pool starts with one thread per core and grows about twice a second, and time spent waiting for a
 /// thread would be reported as latency.
 /// </remarks>
