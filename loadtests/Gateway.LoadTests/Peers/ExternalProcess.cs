@@ -28,8 +28,6 @@ internal sealed class ExternalProcess : IAsyncDisposable
     /// <summary>The process's own temporary directory (its config, and any files it writes there); deleted on dispose.</summary>
     public string WorkDirectory => _workDirectory;
 
-    public int ProcessId => _process.Id;
-
     /// <summary>
     /// Writes <paramref name="config"/> to a fresh directory and starts <paramref name="executable"/> with <paramref name="args"/>.
     /// "{dir}" in the config and the arguments becomes that directory; "{config}" in the arguments becomes the config file.

@@ -20,7 +20,7 @@ internal static partial class Wrk
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "-t1", $"-c{connections}", $"-d{(int)Math.Ceiling(duration.TotalSeconds)}s", "--latency", "--timeout", "10s", url.ToString() })
+        foreach (var arg in new[] { "-t1", $"-c{connections}", $"-d{(int)Math.Ceiling(duration.TotalSeconds)}s", "--timeout", "10s", url.ToString() })
         {
             info.ArgumentList.Add(arg);
         }
@@ -43,7 +43,7 @@ internal static partial class Wrk
         return process.ExitCode == 0 ? Parse(output) : throw new InvalidOperationException($"wrk exited with {process.ExitCode}:\n{output}");
     }
 
-    /// <summary>Reads wrk's summary: requests/s, the latency distribution and any non-2xx or socket errors.</summary>
+    /// <summary>Reads wrk's summary: requests/s and any non-2xx or socket errors.</summary>
     public static WrkResult Parse(string output)
     {
         var rps = RequestsPerSecond().Match(output);
@@ -56,27 +56,8 @@ internal static partial class Wrk
         var socketErrors = SocketErrors().Match(output);
         return new WrkResult(
             double.Parse(rps.Groups[1].Value, CultureInfo.InvariantCulture),
-            Percentile(output, "50%"),
-            Percentile(output, "99%"),
             non2xx.Success ? int.Parse(non2xx.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
             socketErrors.Success ? socketErrors.Groups.Values.Skip(1).Sum(g => int.Parse(g.Value, CultureInfo.InvariantCulture)) : 0);
-    }
-
-    private static double Percentile(string output, string label)
-    {
-        var match = Regex.Match(output, $@"^\s*{Regex.Escape(label)}\s+([0-9.]+)(us|ms|s)\s*$", RegexOptions.Multiline);
-        if (!match.Success)
-        {
-            throw new FormatException($"no {label} latency in wrk's output:\n{output}");
-        }
-
-        var value = double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
-        return match.Groups[2].Value switch
-        {
-            "us" => value / 1000,
-            "ms" => value,
-            _ => value * 1000,
-        };
     }
 
     [GeneratedRegex(@"Requests/sec:\s+([0-9.]+)")]

@@ -21,13 +21,11 @@ public sealed class WrkTests
         """;
 
     [Fact]
-    public void Parse_HealthyRun_ReadsThroughputAndPercentilesInMilliseconds()
+    public void Parse_HealthyRun_ReadsThroughputAndNoFailures()
     {
         var result = Wrk.Parse(Healthy);
 
         Assert.Equal(78793.31, result.RequestsPerSecond, precision: 2);
-        Assert.Equal(0.093, result.P50Ms, precision: 6);
-        Assert.Equal(2.61, result.P99Ms, precision: 6);
         Assert.Equal(0, result.Non2xx);
         Assert.Equal(0, result.SocketErrors);
     }
@@ -38,21 +36,18 @@ public sealed class WrkTests
         var output = Healthy.Replace(
             "Requests/sec:",
             "  Socket errors: connect 1, read 2, write 0, timeout 3\n  Non-2xx or 3xx responses: 12\nRequests/sec:",
-            StringComparison.Ordinal).Replace("99%    2.61ms", "99%    1.50s", StringComparison.Ordinal);
+            StringComparison.Ordinal);
 
         var result = Wrk.Parse(output);
 
         Assert.Equal(12, result.Non2xx);
         Assert.Equal(6, result.SocketErrors);
-        Assert.Equal(1500, result.P99Ms, precision: 6);
     }
 
-    [Theory]
-    [InlineData("Requests/sec:  78793.31")]
-    [InlineData("unable to connect to 127.0.0.1:1 Connection refused")]
-    public void Parse_OutputWithoutTheSummary_ThrowsNamingWhatIsMissing(string output)
+    [Fact]
+    public void Parse_OutputWithoutTheSummary_ThrowsNamingWhatIsMissing()
     {
-        var ex = Assert.Throws<FormatException>(() => Wrk.Parse(output));
+        var ex = Assert.Throws<FormatException>(() => Wrk.Parse("unable to connect to 127.0.0.1:1 Connection refused"));
 
         Assert.Contains("wrk's output", ex.Message, StringComparison.Ordinal);
     }
