@@ -10,13 +10,13 @@ internal sealed record OverheadOptions(int Rounds, int ThroughputSeconds, int Co
         var options = new OverheadOptions(Rounds: 3, ThroughputSeconds: 5, Connections: 32, LatencySeconds: 8, LoadShare: 0.5);
         for (var i = 0; i < args.Length; i++)
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            var value = OptionValue.After(args, i);
             options = args[i] switch
             {
-                "--rounds" => options with { Rounds = Int(args[i], value, 1, 20) },
-                "--throughput-seconds" => options with { ThroughputSeconds = Int(args[i], value, 1, 60) },
-                "--connections" => options with { Connections = Int(args[i], value, 1, 1000) },
-                "--latency-seconds" => options with { LatencySeconds = Int(args[i], value, 1, 120) },
+                "--rounds" => options with { Rounds = OptionValue.Int(args[i], value, 1, 20) },
+                "--throughput-seconds" => options with { ThroughputSeconds = OptionValue.Int(args[i], value, 1, 60) },
+                "--connections" => options with { Connections = OptionValue.Int(args[i], value, 1, 1000) },
+                "--latency-seconds" => options with { LatencySeconds = OptionValue.Int(args[i], value, 1, 120) },
                 "--load" => options with
                 {
                     LoadShare = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share is > 0 and < 1
@@ -34,9 +34,4 @@ internal sealed record OverheadOptions(int Rounds, int ThroughputSeconds, int Co
     public string CommandLine => string.Create(
         CultureInfo.InvariantCulture,
         $"loadtests/run.sh overhead --rounds {Rounds} --throughput-seconds {ThroughputSeconds} --connections {Connections} --latency-seconds {LatencySeconds} --load {LoadShare}");
-
-    private static int Int(string option, string value, int min, int max) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{option} must be {min} to {max}, got '{value}'");
 }

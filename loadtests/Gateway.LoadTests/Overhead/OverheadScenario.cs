@@ -34,11 +34,9 @@ internal static class OverheadScenario
         await using var gateway = await ExternalProcess.StartAsync(
             "/bin/sh", await File.ReadAllTextAsync(gatewayConfig.Write()), gatewayPort, "-c",
             string.Create(CultureInfo.InvariantCulture, $"exec dotnet '{RepoLayout.GatewayDll}' --config '{{config}}' --urls http://127.0.0.1:{gatewayPort} > '{{dir}}/access.log' 2>&1"));
-        var stockConfig = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
-        await using var stockYarp = await PeerProxies.StartStockYarpAsync("PowerOfTwoChoices", servers, stockConfig);
+        await using var stockYarp = await PeerProxies.StartStockYarpAsync("PowerOfTwoChoices", servers);
         await using var haproxy = await PeerProxies.StartHAProxyAsync(servers, "leastconn", maxConnPerServer: null);
         await using var nginx = await PeerProxies.StartNginxProxyAsync(servers);
-        File.Delete(stockConfig);
 
         (string Name, Uri Url)[] systems =
         [
@@ -130,13 +128,9 @@ internal static class OverheadScenario
         return 0;
     }
 
+    private static double Median(IEnumerable<double> values) => LatencySummary.Percentile(values, 50);
+
     /// <summary>Each round starts one system later, so no system always runs first (or right after the same one).</summary>
     private static IEnumerable<T> Rotate<T>(IReadOnlyList<T> items, int round) =>
         Enumerable.Range(0, items.Count).Select(i => items[(i + round) % items.Count]);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 }

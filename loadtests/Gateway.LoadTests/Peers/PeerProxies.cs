@@ -86,7 +86,7 @@ internal static class PeerProxies
 
     /// <summary>Stock YARP (loadtests/StockYarp) with one cluster of <paramref name="destinations"/> under <paramref name="policy"/>.</summary>
     public static async Task<ServerProcess> StartStockYarpAsync(
-        string policy, IReadOnlyList<Uri> destinations, string configPath, IReadOnlyDictionary<string, string>? environment = null)
+        string policy, IReadOnlyList<Uri> destinations, IReadOnlyDictionary<string, string>? environment = null)
     {
         var destinationNodes = new JsonObject();
         for (var i = 0; i < destinations.Count; i++)
@@ -102,8 +102,17 @@ internal static class PeerProxies
                 ["Clusters"] = new JsonObject { ["c"] = new JsonObject { ["LoadBalancingPolicy"] = policy, ["Destinations"] = destinationNodes } },
             },
         };
+        // Stock YARP reads its config once at start-up (no reload), so the file can go as soon as it listens.
+        var configPath = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
-        return await ServerProcess.StartAsync(StockYarpDll, ["--config", configPath], environment);
+        try
+        {
+            return await ServerProcess.StartAsync(StockYarpDll, ["--config", configPath], environment);
+        }
+        finally
+        {
+            File.Delete(configPath);
+        }
     }
 
     private static string StockYarpDll

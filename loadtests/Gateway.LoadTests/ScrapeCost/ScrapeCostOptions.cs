@@ -11,16 +11,14 @@ internal sealed record ScrapeCostOptions(IReadOnlyList<(int Clusters, int Destin
         var scrapes = 200;
         for (var i = 0; i < args.Length; i++)
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            var value = OptionValue.After(args, i);
             switch (args[i])
             {
                 case "--sizes":
                     sizes = [.. value.Split(',').Select(ParseSize)];
                     break;
                 case "--scrapes":
-                    scrapes = int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 10_000
-                        ? n
-                        : throw new ArgumentException($"--scrapes must be 1 to 10000, got '{value}'");
+                    scrapes = OptionValue.Int("--scrapes", value, 1, 10_000);
                     break;
                 default:
                     throw new ArgumentException($"unknown option '{args[i]}'");

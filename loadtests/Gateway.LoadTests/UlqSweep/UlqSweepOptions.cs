@@ -27,7 +27,7 @@ internal sealed record UlqSweepOptions(
             OutputDirectory: "loadtests/results");
         for (var i = 0; i < args.Length; i++)
         {
-            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value");
+            var value = OptionValue.After(args, i);
             options = args[i] switch
             {
                 "--utilization" => options with { Utilizations = [.. value.Split(',').Select(ParseUtilization)] },
@@ -35,11 +35,11 @@ internal sealed record UlqSweepOptions(
                 {
                     ServiceSpec = ServiceTimeSpec.TryParse(value, out _, out var error) ? value : throw new ArgumentException($"--service {error}"),
                 },
-                "--upstreams" => options with { Upstreams = Int("--upstreams", value, 1, 10) },
-                "--slots" => options with { Slots = Int("--slots", value, 1, 64) },
-                "--seconds" => options with { Seconds = Int("--seconds", value, 5, 600) },
+                "--upstreams" => options with { Upstreams = OptionValue.Int("--upstreams", value, 1, 10) },
+                "--slots" => options with { Slots = OptionValue.Int("--slots", value, 1, 64) },
+                "--seconds" => options with { Seconds = OptionValue.Int("--seconds", value, 5, 600) },
                 "--systems" => options with { Systems = [.. value.Split(',', StringSplitOptions.TrimEntries).Select(ParseSystem)] },
-                "--seed" => options with { Seed = Int("--seed", value, 0, int.MaxValue) },
+                "--seed" => options with { Seed = OptionValue.Int("--seed", value, 0, int.MaxValue) },
                 "--out" => options with { OutputDirectory = value },
                 _ => throw new ArgumentException($"unknown option '{args[i]}'"),
             };
@@ -61,9 +61,4 @@ internal sealed record UlqSweepOptions(
     private static string ParseSystem(string text) =>
         SweepSystems.All.FirstOrDefault(s => string.Equals(s, text, StringComparison.OrdinalIgnoreCase))
             ?? throw new ArgumentException($"--systems: '{text}' is not one of {string.Join(", ", SweepSystems.All)}");
-
-    private static int Int(string option, string value, int min, int max) =>
-        int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
-            ? n
-            : throw new ArgumentException($"{option} must be {min} to {max}, got '{value}'");
 }

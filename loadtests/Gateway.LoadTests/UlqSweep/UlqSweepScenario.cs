@@ -90,11 +90,7 @@ internal static class UlqSweepScenario
         return (await generator.RunAsync(plan, [.. systems.Select(s => s.Target)]), askedMs);
     }
 
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length == 0 ? 0 : sorted[sorted.Length / 2];
-    }
+    private static double Median(IEnumerable<double> values) => LatencySummary.Percentile(values, 50);
 
     private static SweepRow Summarise(SweepSystem system, TargetResult target, double utilization, double rate, int seconds, int totalSlots)
     {
