@@ -15,7 +15,10 @@ internal sealed class SweepSystem(string id, string label, LoadTarget target, IR
 
     public LoadTarget Target { get; } = target;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => StopAsync(processes, files);
+
+    /// <summary>Stops <paramref name="processes"/>, newest first, then deletes <paramref name="files"/>.</summary>
+    public static async ValueTask StopAsync(IReadOnlyList<IAsyncDisposable> processes, IReadOnlyList<IDisposable> files)
     {
         foreach (var process in processes.Reverse())
         {

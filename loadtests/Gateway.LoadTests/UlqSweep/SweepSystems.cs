@@ -42,12 +42,11 @@ internal static class SweepSystems
         var files = new List<IDisposable>();
         try
         {
-            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => ServerProcess.StartAsync(
+            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => TrackedAsync(ServerProcess.StartAsync(
                 RepoLayout.DemoUpstreamDll,
                 [$"--DemoUpstream:Slots={options.Slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"],
-                Environment)));
-            processes.AddRange(upstreams);
+                Environment))));
             IReadOnlyList<Uri> servers = [.. upstreams.Select(u => u.BaseAddress)];
             var (label, urls) = id switch
             {
@@ -67,18 +66,12 @@ internal static class SweepSystems
 
             async Task<Uri> StockYarpAsync(string policy)
             {
-                var configPath = Path.Combine(Path.GetTempPath(), $"stock-yarp-{Guid.NewGuid():N}.json");
-                var process = await PeerProxies.StartStockYarpAsync(policy, servers, configPath, Environment);
-                processes.Add(process);
-                File.Delete(configPath);
-                return process.BaseAddress;
+                return (await TrackedAsync(PeerProxies.StartStockYarpAsync(policy, servers, Environment))).BaseAddress;
             }
 
             async Task<Uri> HAProxyAsync()
             {
-                var process = await PeerProxies.StartHAProxyAsync(servers, "leastconn", options.Slots);
-                processes.Add(process);
-                return process.BaseAddress;
+                return (await TrackedAsync(PeerProxies.StartHAProxyAsync(servers, "leastconn", options.Slots))).BaseAddress;
             }
 
             async Task<IReadOnlyList<Uri>> GatewaysAsync(string policy, int replicas)
@@ -87,16 +80,28 @@ internal static class SweepSystems
                 var config = new GatewayConfigFile().AddCluster("sweep", policy, servers);
                 files.Add(config);
                 var path = config.Write();
-                var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => ServerProcess.StartAsync(
-                    RepoLayout.GatewayDll, ["--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}")], Environment)));
-                processes.AddRange(gateways);
+                var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => TrackedAsync(ServerProcess.StartAsync(
+                    RepoLayout.GatewayDll, ["--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}")], Environment))));
                 return [.. gateways.Select(g => g.BaseAddress)];
             }
         }
         catch
         {
-            await new SweepSystem(id, id, new LoadTarget(id, []), processes, files).DisposeAsync();
+            await SweepSystem.StopAsync(processes, files);
             throw;
+        }
+
+        // Each process is recorded as soon as it listens, so a failure while starting its siblings still stops it.
+        async Task<T> TrackedAsync<T>(Task<T> starting)
+            where T : IAsyncDisposable
+        {
+            var process = await starting;
+            lock (processes)
+            {
+                processes.Add(process);
+            }
+
+            return process;
         }
     }
 }
