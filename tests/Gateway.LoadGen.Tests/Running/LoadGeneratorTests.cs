@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.LoadGen.Tests.Loopback;
@@ -40,6 +41,33 @@ public sealed class LoadGeneratorTests
             Assert.Equal(a.ScheduledMs, b.ScheduledMs);
             Assert.Equal((200, 200), (a.Status, b.Status));
         }
+    }
+
+    [Fact]
+    public async Task RunAsync_RandomSelection_SpreadsArrivalsOverEveryUrlNotInRotation_AndRepeatsWithTheSeed()
+    {
+        var seen = new ConcurrentDictionary<int, string>();
+        await using var server = await LoopbackServer.StartAsync(context =>
+        {
+            var segments = context.Request.Path.Value!.Split('/');
+            seen[int.Parse(segments[^1], CultureInfo.InvariantCulture)] = segments[1];
+            return Task.CompletedTask;
+        });
+        using var generator = new LoadGenerator();
+        const int Arrivals = 300;
+        var plan = Plan(rate: 1000, Arrivals) with { PathAndQuery = i => $"item/{i}", Seed = 5 };
+        var target = new LoadTarget("direct", [server.Url("/u0/"), server.Url("/u1/"), server.Url("/u2/")]) { Selection = UrlSelection.Random };
+
+        await generator.RunAsync(plan, [target]);
+        var first = Enumerable.Range(0, Arrivals).Select(i => seen[i]).ToArray();
+        seen.Clear();
+        await generator.RunAsync(plan, [target]);
+        var second = Enumerable.Range(0, Arrivals).Select(i => seen[i]).ToArray();
+
+        Assert.All(first.CountBy(u => u), c => Assert.InRange(c.Value, 60, 140));
+        Assert.Equal(3, first.Distinct().Count());
+        Assert.NotEqual(Enumerable.Range(0, Arrivals).Select(i => $"u{i % 3}"), first);
+        Assert.Equal(first, second);
     }
 
     [Fact]
