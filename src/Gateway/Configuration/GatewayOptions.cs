@@ -13,6 +13,9 @@ public sealed class GatewayOptions
         [typeof(LoadBalancingOptions).FullName!] = SectionName + ":LoadBalancing",
         [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
         [typeof(MetricsOptions).FullName!] = SectionName + ":Metrics",
+        [typeof(AuthenticationOptions).FullName!] = SectionName + ":Authentication",
+        [typeof(QdelayOptions).FullName!] = SectionName + ":Qdelay",
+        [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
@@ -26,4 +29,13 @@ public sealed class GatewayOptions
 
     /// <summary>The Prometheus scrape endpoint.</summary>
     public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>JWT bearer tokens: signing keys, issuer, audience, and the tenant claim.</summary>
+    public AuthenticationOptions Authentication { get; set; } = new();
+
+    /// <summary>The qdelay developer tool: where the delay comes from and its maximum.</summary>
+    public QdelayOptions Qdelay { get; set; } = new();
+
+    /// <summary>Span export over OTLP.</summary>
+    public TracingOptions Tracing { get; set; } = new();
 }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Context;
 using Gateway.LoadBalancing;
 using Gateway.Timing;
 using MetricsExposition;
@@ -26,6 +27,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<RequestTimingMiddleware>();
+            pipeline.UseMiddleware<RequestContextMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseMiddleware<ConcurrencyGateMiddleware>();
             pipeline.UseLoadBalancing();

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.Context;
 using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Timing;
@@ -21,6 +22,7 @@ public static class GatewayServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, ContextOptionsValidator>();
         services.AddSingleton<LiveGatewayOptions>();
         services.AddSingleton<IConfigChangeListener, GatewayMetadataListener>();
 
@@ -33,9 +35,11 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, LeastOutstandingPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
         services.AddProblemDetails();
+        services.AddGatewayContext();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
+            .AddTransforms<ContextTransformProvider>()
             .AddTransforms<UpstreamTimingTransformProvider>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, MeteredForwarderHttpClientFactory>());
 

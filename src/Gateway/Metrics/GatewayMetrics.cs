@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Gateway.Context;
 using Gateway.LoadBalancing;
 using MetricsExposition;
 
@@ -22,6 +23,10 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _connectionsOpened;
     private readonly Histogram<double> _connectDuration;
     private readonly Counter<long> _connectErrors;
+    private readonly Counter<long> _authRejected;
+    private readonly Counter<long> _qdelay;
+    private readonly Counter<long> _qdelayStripped;
+    private readonly Counter<long> _baggageDropped;
     private readonly long[] _headerErrors = new long[HeaderErrorKinds.All.Count];
 
     public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
@@ -43,6 +48,15 @@ internal sealed class GatewayMetrics
             "gateway.upstream.connect.duration", "s", "Time to open an upstream connection: TCP connect plus TLS handshake.", advice: advice);
         _connectErrors = meter.CreateCounter<long>(
             "gateway.upstream.connect_errors", "{connection}", "Failed TCP connection attempts to upstreams, by destination.");
+
+        _authRejected = meter.CreateCounter<long>(
+            "gateway.auth.rejected", "{request}", "Requests refused with 401, by reason: missing_token, invalid_token, expired_token.");
+        _qdelay = meter.CreateCounter<long>(
+            "gateway.qdelay.requests", "{request}", "Requests carrying a qdelay, by source (token, header) and outcome (applied, clamped, rejected).");
+        _qdelayStripped = meter.CreateCounter<long>(
+            "gateway.qdelay.stripped", "{request}", "Requests whose caller-sent qdelay was removed, by where it came (baggage, header).");
+        _baggageDropped = meter.CreateCounter<long>(
+            "gateway.baggage.dropped", "{member}", "Caller baggage members not sent upstream, by reason: invalid, limit (past 64 members or 8192 bytes).");
 
         // Every kind is always exposed, at 0 until it happens, so rate() and alerts work from the first scrape.
         meter.CreateObservableCounter("gateway.upstream.header_errors", () => HeaderErrorKinds.All.Select(
@@ -94,6 +108,31 @@ internal sealed class GatewayMetrics
         if (localQueue is { } ulq && _upstreamLocalQueue.Enabled)
         {
             _upstreamLocalQueue.Record(ulq.TotalSeconds, tags);
+        }
+    }
+
+    public void RecordAuthRejected(string reason) => _authRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RecordQdelay(string source, string outcome) =>
+        _qdelay.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", outcome));
+
+    public void RecordQdelayStripped(string source) => _qdelayStripped.Add(1, new KeyValuePair<string, object?>("source", source));
+
+    public void RecordBaggage(BaggageComposition baggage)
+    {
+        if (baggage.Stripped > 0)
+        {
+            RecordQdelayStripped(QdelaySources.Baggage);
+        }
+
+        if (baggage.Invalid > 0)
+        {
+            _baggageDropped.Add(baggage.Invalid, new KeyValuePair<string, object?>("reason", "invalid"));
+        }
+
+        if (baggage.OverLimit > 0)
+        {
+            _baggageDropped.Add(baggage.OverLimit, new KeyValuePair<string, object?>("reason", "limit"));
         }
     }
 

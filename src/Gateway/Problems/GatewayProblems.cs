@@ -14,6 +14,10 @@ internal static class GatewayProblems
     public const string NoDestinations = "no_available_destinations";
     public const string UpstreamError = "upstream_error";
     public const string UpstreamTimeout = "upstream_timeout";
+    public const string MissingToken = "missing_token";
+    public const string InvalidToken = "invalid_token";
+    public const string ExpiredToken = "expired_token";
+    public const string InvalidQdelay = "invalid_qdelay";
 
     public static Task WriteAsync(
         HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null)

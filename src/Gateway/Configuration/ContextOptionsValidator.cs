@@ -1,0 +1,87 @@
+using Gateway.Context;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Configuration;
+
+/// <summary>
+/// Checks <c>Gateway:Authentication</c>, <c>Gateway:Qdelay</c> and <c>Gateway:Tracing</c>, including that the
+/// key files load and that routes requiring authentication have a key to check tokens with.
+/// </summary>
+internal sealed class ContextOptionsValidator(IHostEnvironment environment, IConfiguration configuration) : IValidateOptions<GatewayOptions>
+{
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        ValidateAuthentication(options.Authentication, failures);
+        ValidateQdelay(options.Qdelay, failures);
+        ValidateTracing(options.Tracing, failures);
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void ValidateAuthentication(AuthenticationOptions authentication, List<string> failures)
+    {
+        const string Section = GatewayOptions.SectionName + ":Authentication";
+        _ = SigningKeys.Load(authentication, environment.ContentRootPath, failures);
+        if (authentication.ClockSkew < TimeSpan.Zero)
+        {
+            failures.Add($"{Section}:ClockSkew must not be negative, got {authentication.ClockSkew}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(authentication.TenantClaim))
+        {
+            failures.Add($"{Section}:TenantClaim must name a claim.");
+        }
+
+        if (authentication.Enabled)
+        {
+            return;
+        }
+
+        foreach (var route in configuration.GetSection("ReverseProxy:Routes").GetChildren())
+        {
+            var key = $"{route.Path}:AuthorizationPolicy";
+            if (configuration[key] is { Length: > 0 } policy && !policy.Equals("anonymous", StringComparison.OrdinalIgnoreCase))
+            {
+                failures.Add($"{key} '{policy}' requires authentication, but {Section} has no signing key (HmacKey, RsaPublicKeyFile or JwksFile).");
+            }
+        }
+    }
+
+    private void ValidateQdelay(QdelayOptions qdelay, List<string> failures)
+    {
+        const string Section = GatewayOptions.SectionName + ":Qdelay";
+        if (string.IsNullOrWhiteSpace(qdelay.Claim))
+        {
+            failures.Add($"{Section}:Claim must name a claim.");
+        }
+
+        if (qdelay.MaxMs < 0)
+        {
+            failures.Add($"{Section}:MaxMs must be 0 or more, got {qdelay.MaxMs}.");
+        }
+
+        if (qdelay.AllowDevelopmentHeader && !environment.IsDevelopment())
+        {
+            failures.Add($"{Section}:AllowDevelopmentHeader is only allowed in the Development environment; this is '{environment.EnvironmentName}'.");
+        }
+    }
+
+    private static void ValidateTracing(TracingOptions tracing, List<string> failures)
+    {
+        const string Section = GatewayOptions.SectionName + ":Tracing";
+        if (tracing.OtlpEndpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{Section}:OtlpEndpoint must be an absolute http or https address, got '{endpoint}'.");
+        }
+
+        if (tracing.SampleRatio is < 0 or > 1 || double.IsNaN(tracing.SampleRatio))
+        {
+            failures.Add($"{Section}:SampleRatio must be between 0 and 1, got {tracing.SampleRatio}.");
+        }
+
+        if (string.IsNullOrWhiteSpace(tracing.ServiceName))
+        {
+            failures.Add($"{Section}:ServiceName must not be empty.");
+        }
+    }
+}

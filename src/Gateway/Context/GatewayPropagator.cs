@@ -1,0 +1,51 @@
+using System.Diagnostics;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Gateway.Context;
+
+/// <summary>
+/// Writes W3C trace headers on upstream requests. YARP's propagator removes the caller's copies and the
+/// runtime's writes <c>traceparent</c> and <c>tracestate</c> from the current span (a caller's invalid
+/// <c>traceparent</c> therefore starts a new trace, and its <c>tracestate</c> goes with it). Baggage is the
+/// context step's composition, kept in the caller's text: the runtime would re-encode every member.
+/// </summary>
+internal sealed class GatewayPropagator(DistributedContextPropagator inner) : DistributedContextPropagator
+{
+    /// <summary>The composed <c>baggage</c> for one upstream request; empty means send none.</summary>
+    public static readonly HttpRequestOptionsKey<string> BaggageKey = new("Gateway.Baggage");
+
+    private const string BaggageHeader = "baggage";
+    private const string LegacyBaggageHeader = "Correlation-Context";
+
+    private readonly ReverseProxyPropagator _yarp = new(inner);
+
+    public override IReadOnlyCollection<string> Fields => _yarp.Fields;
+
+    public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
+    {
+        if (carrier is not HttpRequestMessage request || !request.Options.TryGetValue(BaggageKey, out var baggage))
+        {
+            _yarp.Inject(activity, carrier, setter);
+            return;
+        }
+
+        _yarp.Inject(activity, carrier, (c, name, value) =>
+        {
+            if (!name.Equals(BaggageHeader, StringComparison.OrdinalIgnoreCase) && !name.Equals(LegacyBaggageHeader, StringComparison.OrdinalIgnoreCase))
+            {
+                setter?.Invoke(c, name, value);
+            }
+        });
+        request.Headers.Remove(LegacyBaggageHeader);
+        if (baggage.Length > 0)
+        {
+            request.Headers.TryAddWithoutValidation(BaggageHeader, baggage);
+        }
+    }
+
+    public override void ExtractTraceIdAndState(object? carrier, PropagatorGetterCallback? getter, out string? traceId, out string? traceState) =>
+        _yarp.ExtractTraceIdAndState(carrier, getter, out traceId, out traceState);
+
+    public override IEnumerable<KeyValuePair<string, string?>>? ExtractBaggage(object? carrier, PropagatorGetterCallback? getter) =>
+        _yarp.ExtractBaggage(carrier, getter);
+}

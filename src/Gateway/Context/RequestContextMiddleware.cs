@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using Gateway.Configuration;
+using Gateway.Metrics;
+using Gateway.Problems;
+using Gateway.Timing;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+
+namespace Gateway.Context;
+
+/// <summary>
+/// The proxy pipeline's context step: rejects a presented token that failed validation (even where the route
+/// allows anonymous callers, so a bad token never passes silently as "no delay"), takes the tenant and qdelay
+/// from the validated token, and composes the baggage sent upstream with any caller-sent qdelay stripped.
+/// </summary>
+internal sealed class RequestContextMiddleware(RequestDelegate next, LiveGatewayOptions options, GatewayMetrics metrics, IHostEnvironment environment)
+{
+    public const string QdelayHeader = "X-Qdelay";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        var current = options.Current;
+        ClaimsPrincipal? principal = null;
+        if (current.Authentication.Enabled)
+        {
+            var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            if (result.Failure is not null)
+            {
+                await context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+                return;
+            }
+
+            principal = result.Succeeded ? result.Principal : null;
+        }
+
+        var qdelay = ReadQdelay(context, principal, current);
+        if (qdelay is { Error: { } error })
+        {
+            if (context.Features.Get<GatewayRequestFeature>() is { } feature)
+            {
+                feature.Rejection = GatewayProblems.InvalidQdelay;
+            }
+
+            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.InvalidQdelay, "Invalid qdelay", error);
+            return;
+        }
+
+        var baggage = OutboundBaggage.Compose(context.Request.Headers.Baggage, qdelay?.Spec?.ToBaggageMembers() ?? []);
+        metrics.RecordBaggage(baggage);
+        context.Features.Set(new RequestContextFeature
+        {
+            Tenant = principal?.FindFirst(current.Authentication.TenantClaim)?.Value,
+            Baggage = baggage.Header,
+        });
+        await next(context);
+    }
+
+    /// <summary>The token's claim wins; the development header counts only without a token, where allowed.</summary>
+    private QdelayParseResult? ReadQdelay(HttpContext context, ClaimsPrincipal? principal, GatewayOptions current)
+    {
+        var settings = current.Qdelay;
+        var header = context.Request.Headers[QdelayHeader];
+        string? text = null, source = null;
+        if (principal?.FindAll(settings.Claim).ToList() is { Count: > 0 } claims)
+        {
+            (text, source) = (claims.Count == 1 ? claims[0].Value : null, QdelaySources.Token);
+        }
+        else if (header.Count > 0 && settings.AllowDevelopmentHeader && environment.IsDevelopment())
+        {
+            (text, source) = (header.Count == 1 ? header[0] ?? "" : null, QdelaySources.Header);
+        }
+
+        if (header.Count > 0 && source != QdelaySources.Header)
+        {
+            metrics.RecordQdelayStripped(QdelaySources.Header);
+        }
+
+        if (source is null)
+        {
+            return null;
+        }
+
+        var parsed = text is null ? QdelayParseResult.Fail($"qdelay must be given once, not {(source == QdelaySources.Token ? "as several claims" : "in several headers")}.")
+            : QdelayParser.Parse(text, settings);
+        metrics.RecordQdelay(source, parsed.Error is not null ? "rejected" : parsed.Clamped ? "clamped" : "applied");
+        return parsed;
+    }
+}
