@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Gateway.Context;
 using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Forwarder;
 
@@ -22,6 +23,7 @@ internal sealed class MeteredForwarderHttpClientFactory(
     protected override void ConfigureHandler(ForwarderHttpClientContext context, SocketsHttpHandler handler)
     {
         base.ConfigureHandler(context, handler);
+        handler.ActivityHeadersPropagator = ContextServiceCollectionExtensions.CreatePropagator();
         var cluster = context.ClusterId;
         handler.ConnectCallback = (connection, ct) => ConnectAsync(cluster, connection, ct);
         handler.PlaintextStreamFilter = (connection, _) =>
