@@ -23,10 +23,10 @@ internal sealed class InProcessGateway : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<InProcessGateway> StartAsync(string configFile, ILoggerProvider? logs = null)
+    public static async Task<InProcessGateway> StartAsync(string configFile, ILoggerProvider? logs = null, string environment = "Production")
     {
         // The content root is the repository, so the builder loads the root appsettings.json as the real app does.
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production", ContentRootPath = RepoLayout.Root });
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = RepoLayout.Root });
         builder.Configuration.AddGatewayConfigFile(["--config", configFile]);
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
