@@ -14,6 +14,15 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Queue:MaxLenght=3", "unknown key Gateway:Queue:MaxLenght")]
     [InlineData("--Gateway:LoadBalancing:ReleaseOn=Whenever", "Gateway:LoadBalancing:ReleaseOn")]
     [InlineData("--Gateway:Timing:AccessLogOutput=Syslog", "Gateway:Timing:AccessLogOutput")]
+    [InlineData("--Gateway:Authentication:HmacKey=short", "Gateway:Authentication:HmacKey must be at least 32 bytes")]
+    [InlineData("--Gateway:Authentication:RsaPublicKeyFile=/nonexistent/key.pem", "Gateway:Authentication:RsaPublicKeyFile '/nonexistent/key.pem' cannot be read")]
+    [InlineData("--Gateway:Authentication:JwksFile=/etc/hostname", "Gateway:Authentication:JwksFile '/etc/hostname' is not a JSON Web Key Set")]
+    [InlineData("--ReverseProxy:Routes:demo:AuthorizationPolicy=default", "ReverseProxy:Routes:demo:AuthorizationPolicy 'default' requires authentication")]
+    [InlineData("--Gateway:Qdelay:MaxMs=-1", "Gateway:Qdelay:MaxMs must be 0 or more")]
+    [InlineData("--Gateway:Qdelay:AboveMax=Ignore", "Gateway:Qdelay:AboveMax")]
+    [InlineData("--Gateway:Qdelay:AllowDevelopmentHeader=true", "Gateway:Qdelay:AllowDevelopmentHeader is only allowed in the Development environment")]
+    [InlineData("--Gateway:Tracing:OtlpEndpoint=collector:4318", "Gateway:Tracing:OtlpEndpoint must be an absolute http or https address")]
+    [InlineData("--Gateway:Tracing:SampleRatio=1.5", "Gateway:Tracing:SampleRatio must be between 0 and 1")]
     public async Task BadValue_StopsStartupNamingTheKey(string argument, string expected)
     {
         var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [argument], TimeSpan.FromSeconds(60));
