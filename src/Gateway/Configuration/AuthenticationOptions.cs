@@ -10,10 +10,10 @@ public sealed class AuthenticationOptions
     /// <summary>Shared secret for HS256, as text (at least 32 bytes of UTF-8). Default none.</summary>
     public string? HmacKey { get; set; }
 
-    /// <summary>PEM file holding an RSA public key for RS256. Relative paths are from the content root. Default none.</summary>
+    /// <summary>PEM file holding an RSA public key for RS256. Relative paths are from the working directory. Default none.</summary>
     public string? RsaPublicKeyFile { get; set; }
 
-    /// <summary>JSON Web Key Set file (RFC 7517) with the RS256 or HS256 keys. Relative paths are from the content root. Default none.</summary>
+    /// <summary>JSON Web Key Set file (RFC 7517) with the RS256 or HS256 keys. Relative paths are from the working directory. Default none.</summary>
     public string? JwksFile { get; set; }
 
     /// <summary>Required <c>iss</c>, when set. Default: not checked.</summary>

@@ -21,7 +21,7 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
     private void ValidateAuthentication(AuthenticationOptions authentication, List<string> failures)
     {
         const string Section = GatewayOptions.SectionName + ":Authentication";
-        _ = SigningKeys.Load(authentication, environment.ContentRootPath, failures);
+        _ = SigningKeys.Load(authentication, failures);
         if (authentication.ClockSkew < TimeSpan.Zero)
         {
             failures.Add($"{Section}:ClockSkew must not be negative, got {authentication.ClockSkew}.");

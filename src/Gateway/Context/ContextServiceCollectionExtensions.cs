@@ -23,13 +23,13 @@ internal static class ContextServiceCollectionExtensions
             }
         });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayOptions>, IHostEnvironment>((jwt, gateway, environment) =>
+            .Configure<IOptions<GatewayOptions>>((jwt, gateway) =>
             {
                 var settings = gateway.Value.Authentication;
                 jwt.MapInboundClaims = false;
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
-                    IssuerSigningKeys = SigningKeys.Load(settings, environment.ContentRootPath, failures: []),
+                    IssuerSigningKeys = SigningKeys.Load(settings, failures: []),
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256],
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,

@@ -15,6 +15,11 @@ internal static class OutboundBaggage
 
     public static BaggageComposition Compose(StringValues inbound, IReadOnlyList<string> ownMembers)
     {
+        if (inbound.Count == 0 && ownMembers.Count == 0)
+        {
+            return default; // The common case allocates nothing.
+        }
+
         var builder = new StringBuilder();
         int members = 0, stripped = 0, invalid = 0, overLimit = 0;
         foreach (var member in ownMembers)

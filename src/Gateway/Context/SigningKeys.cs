@@ -14,7 +14,7 @@ internal static class SigningKeys
     public const int MinHmacKeyBytes = 32;
     private const string Section = "Gateway:Authentication";
 
-    public static IReadOnlyList<SecurityKey> Load(GatewayAuthenticationOptions options, string contentRoot, List<string> failures)
+    public static IReadOnlyList<SecurityKey> Load(GatewayAuthenticationOptions options, List<string> failures)
     {
         var keys = new List<SecurityKey>();
         if (!string.IsNullOrEmpty(options.HmacKey))
@@ -30,7 +30,7 @@ internal static class SigningKeys
             }
         }
 
-        if (!string.IsNullOrEmpty(options.RsaPublicKeyFile) && Read(options.RsaPublicKeyFile, "RsaPublicKeyFile", contentRoot, failures) is { } pem)
+        if (!string.IsNullOrEmpty(options.RsaPublicKeyFile) && Read(options.RsaPublicKeyFile, "RsaPublicKeyFile", failures) is { } pem)
         {
             try
             {
@@ -44,7 +44,7 @@ internal static class SigningKeys
             }
         }
 
-        if (!string.IsNullOrEmpty(options.JwksFile) && Read(options.JwksFile, "JwksFile", contentRoot, failures) is { } json)
+        if (!string.IsNullOrEmpty(options.JwksFile) && Read(options.JwksFile, "JwksFile", failures) is { } json)
         {
             try
             {
@@ -65,12 +65,12 @@ internal static class SigningKeys
         return keys;
     }
 
-    private static string? Read(string path, string key, string contentRoot, List<string> failures)
+    /// <summary>Relative paths are from the working directory, like <c>--config</c>.</summary>
+    private static string? Read(string path, string key, List<string> failures)
     {
-        var full = Path.IsPathRooted(path) ? path : Path.Combine(contentRoot, path);
         try
         {
-            return File.ReadAllText(full);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
