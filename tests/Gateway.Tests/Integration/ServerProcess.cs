@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Gateway.Tests.Integration;
 
@@ -98,12 +99,29 @@ internal sealed class ServerProcess : IAsyncDisposable
         return (process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>Sends SIGTERM, as an orchestrator does on shutdown, and waits for the process to exit.</summary>
+    public async Task<int> TerminateAsync(TimeSpan timeout)
+    {
+        if (Kill(_process.Id, SigTerm) != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         Stop(_process);
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    private const int SigTerm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 
     private static Process Create(string dll, IEnumerable<string> args)
     {

@@ -1,0 +1,71 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>Calls DemoUpstream's jobs API (through the gateway) the way a client would: enqueue, then wait on the job token.</summary>
+internal sealed class JobsClient(HttpClient client, Uri baseAddress)
+{
+    public string? Token { get; init; }
+
+    public async Task<HttpResponseMessage> EnqueueAsync(object body, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(baseAddress, "jobs")) { Content = JsonContent.Create(body) };
+        if (Token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Enqueues and returns the job's id, failing unless the answer is 202 with a Location.</summary>
+    public async Task<string> EnqueueAcceptedAsync(object body, params (string Name, string Value)[] headers)
+    {
+        using var response = await EnqueueAsync(body, headers);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, $"Expected 202, got {(int)response.StatusCode}: {text}");
+        var id = JsonDocument.Parse(text).RootElement.GetProperty("id").GetString()!;
+        Assert.Equal($"/jobs/{id}", response.Headers.Location?.OriginalString);
+        return id;
+    }
+
+    /// <summary>Long-polls the job until it is terminal.</summary>
+    public async Task<JsonElement> WaitForTerminalAsync(string id, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, $"jobs/{id}?wait_ms=5000"));
+            if (Token is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+            }
+
+            using var response = await client.SendAsync(request);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /jobs/{id}: {(int)response.StatusCode} {text}");
+            var job = JsonDocument.Parse(text).RootElement.Clone();
+            if (job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered")
+            {
+                return job;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Job {id} not terminal after {timeout}: {text}");
+            }
+        }
+    }
+
+    /// <summary><c>visible_at − enqueued_at</c>: the delay the job's service applied.</summary>
+    public static TimeSpan VisibilityDelay(JsonElement job) =>
+        job.GetProperty("visible_at").GetDateTimeOffset() - job.GetProperty("enqueued_at").GetDateTimeOffset();
+}
