@@ -1,5 +1,6 @@
 using Gateway.LoadGen;
 using Gateway.LoadTests.Overhead;
+using Gateway.LoadTests.Race;
 using Gateway.LoadTests.ScrapeCost;
 using Gateway.LoadTests.UlqSweep;
 using Gateway.Simulator;
@@ -21,6 +22,7 @@ try
         "ulq-sweep" => await UlqSweepScenario.RunAsync(UlqSweepOptions.Parse(rest)),
         "overhead" => await OverheadScenario.RunAsync(OverheadOptions.Parse(rest)),
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
+        "race" => await RaceScenario.RunAsync(RaceOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -59,6 +61,10 @@ static int Usage()
           scrape-cost [--sizes 1x3,10x10,20x50] [--scrapes 200]
               What one Prometheus scrape of the gateway's /metrics costs (latency, bytes, gateway CPU),
               for clusters x destinations gateways with traffic on every destination.
+
+          race [--jobs 20] [--qdelay-ms 2000] [--sleep-ms 500] [--work-ms 50]
+              Clients racing background jobs: one sleeps a fixed time and reads once, one waits on its job token,
+              each run with a token without qdelay and with one. Shows which client is right once jobs are delayed.
         """);
     return 2;
 }
