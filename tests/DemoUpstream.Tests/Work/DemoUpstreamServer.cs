@@ -1,3 +1,4 @@
+using DemoUpstream.Jobs;
 using DemoUpstream.Work;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -36,6 +37,7 @@ internal sealed class DemoUpstreamServer : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.MapJobs();
         app.MapSimulatedWork();
         await app.StartAsync();
 
