@@ -19,8 +19,6 @@ internal sealed class JobQueue(string name)
     /// <summary>The job with the earliest visible_at, visible yet or not.</summary>
     public Job? Head => _jobs.Min;
 
-    public IEnumerable<Job> Jobs => _jobs;
-
     public void Add(Job job)
     {
         _jobs.Add(job);

@@ -7,7 +7,7 @@ namespace DemoUpstream.Tests.Jobs;
 public sealed class JobBacklogHeaderTests
 {
     [Fact]
-    public async Task Post_ReportsItsQueuesAndItsTenantsBacklogInTheOrcaHeader()
+    public async Task Post_BusyWorkerAndSeveralTenants_ReportsQueueAndTenantBacklogInTheOrcaHeader()
     {
         var time = new TimerWatchingTimeProvider();
         await using var server = await JobsServer.StartAsync(

@@ -23,7 +23,7 @@ public sealed class JobDrainTests : IDisposable
             ["DemoUpstream:Jobs:RetryBaseDelay"] = "00:00:00.010",
         });
         var accepted = new List<string>();
-        var stopped = false;
+        Task? stopping = null;
         try
         {
             using var client = server.CreateClient();
@@ -46,10 +46,11 @@ public sealed class JobDrainTests : IDisposable
             var scheduler = server.Services.GetRequiredService<JobScheduler>();
             await Eventually.TrueAsync(() => scheduler.Find(longRunning)?.Status == JobStatus.Running, "the minute-long job started");
 
-            var lifetime = server.Services.GetRequiredService<IHostApplicationLifetime>();
-            lifetime.StopApplication();
+            // SIGTERM raises ApplicationStopping, then the host stops; both are under way while the requests below run.
+            server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+            stopping = server.DisposeAsync().AsTask();
 
-            // SIGTERM's ApplicationStopping: POSTs are refused at once, and the server goes on answering during the drain.
+            // POSTs are refused at once, while the server goes on answering through the drain.
             var (refused, problem) = await JobsHttp.PostAsync(client);
             using (refused)
             {
@@ -64,15 +65,11 @@ public sealed class JobDrainTests : IDisposable
                 Assert.Equal("running", status.GetProperty("status").GetString());
             }
 
-            stopped = true;
-            await server.DisposeAsync();
+            Assert.False(stopping.IsCompleted, "the host stopped before the shutdown grace ended");
         }
         finally
         {
-            if (!stopped)
-            {
-                await server.DisposeAsync();
-            }
+            await (stopping ?? server.DisposeAsync().AsTask());
         }
 
         var lines = File.ReadAllLines(journal).Select(l => JsonDocument.Parse(l).RootElement).ToList();

@@ -26,7 +26,7 @@ public sealed class JobJournalTests : IDisposable
     };
 
     [Fact]
-    public void Append_LinesAreBufferedUntilTheOneSecondFlush()
+    public void Append_TwoLines_AreBufferedUntilTheOneSecondFlush()
     {
         var time = new FakeTimeProvider();
         var path = Path.Combine(_directory, "nested", "journal.jsonl");
@@ -46,7 +46,7 @@ public sealed class JobJournalTests : IDisposable
     }
 
     [Fact]
-    public void Dispose_FlushesWhatIsBufferedAndLaterRunsAppend()
+    public void Dispose_AfterAppend_FlushesTheLineAfterAnEarlierRunsLines()
     {
         var path = Path.Combine(_directory, "journal.jsonl");
         File.WriteAllText(path, "{\"id\":\"earlier run\"}\n");

@@ -3,7 +3,7 @@ namespace DemoUpstream.Tests.Jobs;
 public sealed class JobMetricsExpositionTests
 {
     [Fact]
-    public async Task Metrics_AfterJobs_ExposesEveryJobsSeriesWithServiceAndQueueLabels()
+    public async Task GetMetrics_AfterJobs_ExposesEveryJobsSeriesWithServiceAndQueueLabels()
     {
         await using var server = await JobsServer.StartAsync(new Dictionary<string, string?> { ["DemoUpstream:ServiceName"] = "orders" });
         using var client = server.CreateClient();

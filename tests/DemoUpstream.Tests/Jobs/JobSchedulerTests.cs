@@ -229,7 +229,7 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
-    public void Ttl_VisibleJobNotStartedWithinTtl_IsDeadLetteredWithReasonTtlWithoutAnyWorker()
+    public void Enqueue_NotStartedWithinTtlOfVisibleAt_IsDeadLetteredWithReasonTtlWithoutAnyWorker()
     {
         using var harness = new SchedulerHarness(new JobsOptions { Ttl = TimeSpan.FromSeconds(1) });
         var job = harness.Enqueue(origin: SchedulerHarness.Baggage(("qdelay.ms", "500")));
@@ -249,7 +249,7 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
-    public void Ttl_JobStartedInTime_IsNotExpired()
+    public void TakeAsync_JustWithinTtl_JobRunsAndIsNotExpired()
     {
         using var harness = new SchedulerHarness(new JobsOptions { Ttl = TimeSpan.FromSeconds(1) });
         var job = harness.Enqueue();
@@ -263,7 +263,7 @@ public sealed class JobSchedulerTests
     }
 
     [Fact]
-    public void Retention_MoreFinishedThanRetained_ForgetsTheOldestFinishedFirstButNeverAnUnfinishedJob()
+    public void CompleteAttempt_MoreFinishedThanRetained_ForgetsTheOldestFinishedFirstButNeverAnUnfinishedJob()
     {
         using var harness = new SchedulerHarness(new JobsOptions { RetainFinished = 2 });
         var unfinished = harness.Enqueue(origin: SchedulerHarness.Baggage(("qdelay.ms", "60000")));

@@ -27,7 +27,7 @@ public sealed class JobsOptionsValidatorTests
     }
 
     [Fact]
-    public void Defaults_AreTheDocumentedOnes()
+    public void JobsOptions_Defaults_AreTheDocumentedOnes()
     {
         var options = new JobsOptions();
 

@@ -67,7 +67,7 @@ public sealed class QDelayTests
     }
 
     [Fact]
-    public void Parse_ServiceNameIsMatchedExactly()
+    public void Parse_OverrideForASimilarServiceName_DoesNotApply()
     {
         Assert.Null(Parse("demo", ("qdelay.svc.Demo", "5"), ("qdelay.svc.demo2", "6")).ServiceMs);
     }
