@@ -88,6 +88,7 @@ internal sealed class JobScheduler : IDisposable
         var queue = _queuesByName[submission.Queue];
         var qdelay = QDelay.Parse(submission.Origin.Baggage, _serviceName);
         var delay = qdelay.Sample(_random);
+        var id = Job.NewId();
         var transitions = new JobTransitions();
         EnqueueResult result;
         lock (_sync)
@@ -106,7 +107,7 @@ internal sealed class JobScheduler : IDisposable
             var now = _time.GetUtcNow();
             var job = new Job
             {
-                Id = Job.NewId(),
+                Id = id,
                 Tenant = submission.Tenant,
                 Queue = submission.Queue,
                 Spec = submission.Spec,
