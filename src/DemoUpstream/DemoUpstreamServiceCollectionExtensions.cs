@@ -1,3 +1,4 @@
+using DemoUpstream.Jobs;
 using DemoUpstream.Slots;
 using DemoUpstream.Work;
 using MetricsExposition;
@@ -17,6 +18,7 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton<DemoMetrics>();
         services.AddPrometheusExposition((exposition, _) => exposition.Meters.Add(DemoMetrics.MeterName));
         services.AddProblemDetails();
+        services.AddJobs(configuration);
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using DemoUpstream;
+using DemoUpstream.Jobs;
 using DemoUpstream.Work;
 using MetricsExposition;
 using Microsoft.Extensions.Options;
@@ -7,12 +8,13 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddDemoUpstream(builder.Configuration);
 
 var app = builder.Build();
-app.MapPrometheusMetrics();
-_ = app.Services.GetRequiredService<DemoMetrics>(); // Its gauges are exposed before the first request.
-app.MapSimulatedWork();
-
 try
 {
+    // Resolving services here already reads (and validates) options, so this is inside the try too.
+    app.MapPrometheusMetrics();
+    _ = app.Services.GetRequiredService<DemoMetrics>(); // Its gauges are exposed before the first request.
+    app.MapJobs();
+    app.MapSimulatedWork();
     app.Run();
 }
 catch (OptionsValidationException ex)

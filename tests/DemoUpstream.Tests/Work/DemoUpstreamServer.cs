@@ -1,4 +1,6 @@
+using DemoUpstream.Jobs;
 using DemoUpstream.Work;
+using MetricsExposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace DemoUpstream.Tests.Work;
 
-/// <summary>DemoUpstream hosted in-process on real Kestrel, on a loopback port the OS picks.</summary>
+/// <summary>DemoUpstream hosted in-process on real Kestrel, on a loopback port the OS picks, with the endpoints Program.cs maps.</summary>
 internal sealed class DemoUpstreamServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
@@ -36,6 +38,8 @@ internal sealed class DemoUpstreamServer : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.MapPrometheusMetrics();
+        app.MapJobs();
         app.MapSimulatedWork();
         await app.StartAsync();
 
