@@ -27,7 +27,9 @@ for port in "${upstream_ports[@]}"; do
     --DemoUpstream:ServiceName="upstream-$port" --Logging:LogLevel:Default=Warning &
   pids+=($!)
 done
-dotnet src/Gateway/bin/Release/net10.0/Gateway.dll --urls "$gateway_url" "$@" &
+# Development, so the X-Qdelay header can stand in for a signed token's qdelay claim in the demo.
+dotnet src/Gateway/bin/Release/net10.0/Gateway.dll --urls "$gateway_url" --environment Development \
+  --Gateway:Qdelay:AllowDevelopmentHeader=true "$@" &
 pids+=($!)
 
 wait_for() {
@@ -43,12 +45,14 @@ wait_for "$gateway_url/healthz"
 
 cat <<MSG
 
-Gateway:       $gateway_url   (ConcurrencyAware over 3 upstreams)
+Gateway:       $gateway_url   (ConcurrencyAware over 3 upstreams; /jobs on upstream-1; Development: X-Qdelay accepted)
 DemoUpstreams: http://127.0.0.1:5001  http://127.0.0.1:5002  http://127.0.0.1:5003   (12 slots, exp:mean=20ms)
 
 Try:
   curl -i $gateway_url/api/orders
   curl -i '$gateway_url/api/orders?ms=250'     # fixed 250 ms of work
+  curl -i -X POST $gateway_url/jobs -H 'X-Qdelay: 2000' -H 'Content-Type: application/json' -d '{"work_ms":50}'
+  curl -s '$gateway_url/jobs/<id>?wait_ms=5000'   # waits on the job: visible_at is enqueued_at + 2 s
 
 Press Ctrl+C to stop.
 MSG

@@ -20,9 +20,28 @@ internal static class JobEndpoints
         endpoints.ServiceProvider.GetRequiredService<JobActivityListener>();
         endpoints.ServiceProvider.GetRequiredService<JobScheduler>();
 
-        endpoints.MapPost("/jobs", PostAsync);
-        endpoints.MapGet("/jobs/{id}", GetAsync);
+        var jobs = endpoints.MapGroup("/jobs").AddEndpointFilter(ReportAppTimeAsync);
+        jobs.MapPost("", PostAsync);
+        jobs.MapGet("/{id}", GetAsync);
         return endpoints;
+    }
+
+    /// <summary>
+    /// Every jobs response carries <c>Server-Timing: app;dur=</c>, the handler's own time (a long poll's wait included),
+    /// as the header contract asks of upstreams; the gateway counts a missing one as an upstream header error.
+    /// </summary>
+    private static async ValueTask<object?> ReportAppTimeAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var context = invocation.HttpContext;
+        var time = context.RequestServices.GetRequiredService<TimeProvider>();
+        var started = time.GetTimestamp();
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers["Server-Timing"] = string.Create(
+                CultureInfo.InvariantCulture, $"app;dur={time.GetElapsedTime(started).TotalMilliseconds:0.###}");
+            return Task.CompletedTask;
+        });
+        return await next(invocation);
     }
 
     private static async Task<IResult> PostAsync(HttpContext context, JobScheduler scheduler, IOptions<JobsOptions> options)
@@ -104,6 +123,7 @@ internal static class JobEndpoints
             job = await scheduler.WaitAsync(id, wait, context.RequestAborted) ?? job;
         }
 
+        context.Response.Headers[JobBacklog.HeaderName] = scheduler.Backlog(job.Queue, job.Tenant).ToLoadMetrics();
         return Results.Json(JobDocuments.Status(job));
     }
 

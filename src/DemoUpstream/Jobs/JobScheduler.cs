@@ -253,6 +253,15 @@ internal sealed class JobScheduler : IDisposable
         Publish(transitions);
     }
 
+    /// <summary>A queue's backlog and one tenant's share of it now, as enqueue responses report it.</summary>
+    public JobBacklog Backlog(string queue, string tenant)
+    {
+        lock (_sync)
+        {
+            return _queuesByName[queue].Backlog(tenant, _time.GetUtcNow());
+        }
+    }
+
     public JobSnapshot? Find(string id)
     {
         lock (_sync)

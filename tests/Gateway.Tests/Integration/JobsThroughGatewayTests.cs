@@ -140,6 +140,19 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
         Assert.Equal("acme", job.GetProperty("tenant").GetString());
     }
 
+    [Fact]
+    public async Task JobsResponses_KeepTheUpstreamHeaderContract_SoTheGatewayCountsNoHeaderErrors()
+    {
+        var jobs = Jobs("audit", token: null);
+
+        var id = await jobs.EnqueueAcceptedAsync(new { work_ms = 1 });
+        await jobs.WaitForTerminalAsync(id, TimeSpan.FromSeconds(30));
+
+        var metrics = await Metrics.Exposition.ScrapeAsync(_client, _gateway.BaseAddress);
+        Assert.True(metrics.Sum("gateway_upstream_reported_duration_seconds_count") >= 2);
+        Assert.Equal(0, metrics.Sum("gateway_upstream_header_errors_total"));
+    }
+
     private JobsClient Jobs(string service, string? token) => new(_client, new Uri(_gateway.BaseAddress, $"/{service}/")) { Token = token };
 
     private static string Token(object qdelay) =>
