@@ -6,11 +6,39 @@ namespace Gateway.Tests.Integration;
 /// <summary>Spans exported over OTLP/HTTP to a real receiver, checked against what the upstream received.</summary>
 public sealed class OtlpExportTests
 {
-    private const string TraceId = "0af7651916cd43dd8448eb211c80319c";
     private const string ClientSpanId = "b7ad6b7169203331";
 
     [Fact]
     public async Task SampledRequest_ExportsTheGatewaysServerAndClientSpansInTheCallersTrace()
+    {
+        const string TraceId = "0af7651916cd43dd8448eb211c80319c";
+
+        var (received, spans) = await SendThroughExportingGatewayAsync($"00-{TraceId}-{ClientSpanId}-01");
+
+        // The echo upstream runs in this process, so its own server span is exported too, one hop further down.
+        var traced = spans.Where(s => s.TraceId == TraceId).ToList();
+        var server = Assert.Single(traced, s => s.ParentSpanId == ClientSpanId);
+        Assert.Equal(2, server.Kind);
+        var outgoing = Assert.Single(traced, s => s.ParentSpanId == server.SpanId);
+        Assert.Equal(3, outgoing.Kind);
+        Assert.Equal($"00-{TraceId}-{outgoing.SpanId}-01", received.Single("traceparent"));
+        Assert.StartsWith("GET", server.Name);
+    }
+
+    [Fact]
+    public async Task UnsampledRequest_ExportsNothingButStillPropagates()
+    {
+        const string TraceId = "1af7651916cd43dd8448eb211c80319c";
+
+        var (received, spans) = await SendThroughExportingGatewayAsync($"00-{TraceId}-{ClientSpanId}-00");
+
+        Assert.StartsWith($"00-{TraceId}-", received.Single("traceparent"));
+        Assert.EndsWith("-00", received.Single("traceparent"));
+        Assert.DoesNotContain(spans, s => s.TraceId == TraceId);
+    }
+
+    /// <summary>One request with <paramref name="traceparent"/>; the spans are read after the gateway stops, which flushes the exporter.</summary>
+    private static async Task<(ReceivedHeaders Received, IReadOnlyCollection<ReceivedSpan> Spans)> SendThroughExportingGatewayAsync(string traceparent)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var upstream = await HeaderEchoUpstream.StartAsync();
@@ -22,40 +50,10 @@ public sealed class OtlpExportTests
         await using (var gateway = await InProcessGateway.StartAsync(config.Write()))
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/orders/7"));
-            request.Headers.Add("traceparent", $"00-{TraceId}-{ClientSpanId}-01");
-            received = await HeaderEchoUpstream.SendAsync(client, request);
-        } // Stopping the gateway flushes the exporter.
-
-        var spans = receiver.Spans.Where(s => s.TraceId == TraceId).ToList();
-        // The echo upstream runs in this process, so its own server span is exported too, one hop further down.
-        var server = Assert.Single(spans, s => s.ParentSpanId == ClientSpanId);
-        Assert.Equal(2, server.Kind);
-        var outgoing = Assert.Single(spans, s => s.ParentSpanId == server.SpanId);
-        Assert.Equal(3, outgoing.Kind);
-        Assert.Equal($"00-{TraceId}-{outgoing.SpanId}-01", received.Single("traceparent"));
-        Assert.StartsWith("GET", server.Name);
-    }
-
-    [Fact]
-    public async Task UnsampledRequest_ExportsNothingButStillPropagates()
-    {
-        await using var receiver = await OtlpReceiver.StartAsync();
-        await using var upstream = await HeaderEchoUpstream.StartAsync();
-        using var config = new GatewayConfigFile()
-            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address])
-            .Set("Gateway:Tracing:OtlpEndpoint", JsonValue.Create(receiver.Address.ToString()));
-        using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
-        const string UnsampledTrace = "1af7651916cd43dd8448eb211c80319c";
-        ReceivedHeaders received;
-        await using (var gateway = await InProcessGateway.StartAsync(config.Write()))
-        {
-            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/x"));
-            request.Headers.Add("traceparent", $"00-{UnsampledTrace}-{ClientSpanId}-00");
+            request.Headers.Add("traceparent", traceparent);
             received = await HeaderEchoUpstream.SendAsync(client, request);
         }
 
-        Assert.StartsWith($"00-{UnsampledTrace}-", received.Single("traceparent"));
-        Assert.EndsWith("-00", received.Single("traceparent"));
-        Assert.DoesNotContain(receiver.Spans, s => s.TraceId == UnsampledTrace);
+        return (received, receiver.Spans.ToList());
     }
 }
