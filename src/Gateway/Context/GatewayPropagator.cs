@@ -23,19 +23,14 @@ internal sealed class GatewayPropagator(DistributedContextPropagator inner) : Di
 
     public override void Inject(Activity? activity, object? carrier, PropagatorSetterCallback? setter)
     {
+        _yarp.Inject(activity, carrier, setter);
         if (carrier is not HttpRequestMessage request || !request.Options.TryGetValue(BaggageKey, out var baggage))
         {
-            _yarp.Inject(activity, carrier, setter);
             return;
         }
 
-        _yarp.Inject(activity, carrier, (c, name, value) =>
-        {
-            if (!name.Equals(BaggageHeader, StringComparison.OrdinalIgnoreCase) && !name.Equals(LegacyBaggageHeader, StringComparison.OrdinalIgnoreCase))
-            {
-                setter?.Invoke(c, name, value);
-            }
-        });
+        // Replaces whatever the runtime wrote from the span's baggage (re-encoded, and not limited).
+        request.Headers.Remove(BaggageHeader);
         request.Headers.Remove(LegacyBaggageHeader);
         if (baggage.Length > 0)
         {
