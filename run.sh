@@ -27,9 +27,14 @@ for port in "${upstream_ports[@]}"; do
     --DemoUpstream:ServiceName="upstream-$port" --Logging:LogLevel:Default=Warning &
   pids+=($!)
 done
-# Development, so the X-Qdelay header can stand in for a signed token's qdelay claim in the demo.
+# Development, so the X-Qdelay header can stand in for a signed token's qdelay claim in the demo. /jobs goes to one
+# upstream: a job lives in the memory of the process that accepted it. (Switches, not appsettings.json, so these demo
+# routes never leak into a --config set-up.)
 dotnet src/Gateway/bin/Release/net10.0/Gateway.dll --urls "$gateway_url" --environment Development \
-  --Gateway:Qdelay:AllowDevelopmentHeader=true "$@" &
+  --Gateway:Qdelay:AllowDevelopmentHeader=true \
+  --ReverseProxy:Routes:jobs:ClusterId=jobs --ReverseProxy:Routes:jobs:Match:Path='/jobs/{**rest}' \
+  --ReverseProxy:Clusters:jobs:LoadBalancingPolicy=ConcurrencyAware \
+  --ReverseProxy:Clusters:jobs:Destinations:upstream-1:Address="http://127.0.0.1:${upstream_ports[0]}/" "$@" &
 pids+=($!)
 
 wait_for() {

@@ -1,8 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.LoadGen;
+using Gateway.Tests.Context;
 
 namespace Gateway.Tests.Integration.Prometheus;
 
@@ -27,7 +29,14 @@ public sealed class DashboardTests
         "gateway_upstream_header_errors_total",
         "gateway_upstream_connections_opened_total",
         "gateway_upstream_connect_duration_seconds",
+        "gateway_auth_rejected_total",
+        "gateway_qdelay_requests_total",
+        "gateway_qdelay_stripped_total",
+        "gateway_baggage_dropped_total",
     ];
+
+    private static readonly string QdelayToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 });
+    private static readonly string ForgedToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 }, key: "a-key-the-gateway-does-not-know-32-bytes");
 
     private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
 
@@ -153,7 +162,7 @@ public sealed class DashboardTests
         {
             [GatewayMetadata.ConcurrencyLimit] = "1",
             [GatewayMetadata.QueueLength] = "2",
-        });
+        }).Set("Gateway:Authentication:HmacKey", JsonValue.Create(TestTokens.HmacKey));
 
     /// <summary>
     /// Rounds of: sequential requests, a concurrent burst larger than limit + queue (so some are rejected), a
@@ -180,16 +189,42 @@ public sealed class DashboardTests
 
             await Task.WhenAll(direct);
             Count(codes, await SendAsync(client, new Uri(gateway, "/demo/stats")));
+
+            // The context step's metrics: a bad token, qdelay from a good one, forged qdelay and a malformed baggage
+            // member; and the jobs API's, with a job that a qdelay holds back briefly.
+            Count(codes, await SendAsync(client, Get(new Uri(gateway, "/ctx"), ForgedToken)));
+            Count(codes, await SendAsync(client, Get(new Uri(gateway, "/ctx"), QdelayToken)));
+            var forged = Get(new Uri(gateway, "/ctx"), token: null);
+            forged.Headers.Add("X-Qdelay", "5000");
+            forged.Headers.Add("baggage", "qdelay.ms=5000,not-a-member");
+            Count(codes, await SendAsync(client, forged));
+            var job = Get(new Uri(gateway, "/jobs"), QdelayToken);
+            job.Method = HttpMethod.Post;
+            job.Content = new StringContent("""{"work_ms":1}""", Encoding.UTF8, "application/json");
+            Count(codes, await SendAsync(client, job));
         }
 
         return codes;
     }
 
-    private static async Task<HttpStatusCode> SendAsync(HttpClient client, Uri uri)
+    private static Task<HttpStatusCode> SendAsync(HttpClient client, Uri uri) => SendAsync(client, new HttpRequestMessage(HttpMethod.Get, uri));
+
+    private static async Task<HttpStatusCode> SendAsync(HttpClient client, HttpRequestMessage request)
     {
-        using var response = await client.GetAsync(uri);
+        using var response = await client.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         return response.StatusCode;
+    }
+
+    private static HttpRequestMessage Get(Uri uri, string? token)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, uri);
+        if (token is not null)
+        {
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return request;
     }
 
     private static void Count(Dictionary<HttpStatusCode, int> codes, HttpStatusCode code) =>
