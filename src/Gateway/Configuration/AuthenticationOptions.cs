@@ -28,6 +28,12 @@ public sealed class AuthenticationOptions
     /// <summary>The claim naming the caller's tenant, sent upstream as <c>X-Tenant-Id</c>. Default <c>tenant</c>.</summary>
     public string TenantClaim { get; set; } = "tenant";
 
+    /// <summary>
+    /// Validated tokens remembered until they expire, so a client's repeated token is checked once. 0 turns the cache
+    /// off. Default 10000.
+    /// </summary>
+    public int TokenCacheSize { get; set; } = 10_000;
+
     internal bool Enabled =>
         !string.IsNullOrEmpty(HmacKey) || !string.IsNullOrEmpty(RsaPublicKeyFile) || !string.IsNullOrEmpty(JwksFile);
 }

@@ -27,6 +27,11 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
             failures.Add($"{Section}:ClockSkew must not be negative, got {authentication.ClockSkew}.");
         }
 
+        if (authentication.TokenCacheSize < 0)
+        {
+            failures.Add($"{Section}:TokenCacheSize must be 0 or more, got {authentication.TokenCacheSize}.");
+        }
+
         if (string.IsNullOrWhiteSpace(authentication.TenantClaim))
         {
             failures.Add($"{Section}:TenantClaim must name a claim.");

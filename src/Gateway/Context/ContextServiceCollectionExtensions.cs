@@ -23,10 +23,12 @@ internal static class ContextServiceCollectionExtensions
             }
         });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayOptions>>((jwt, gateway) =>
+            .Configure<IOptions<GatewayOptions>, TimeProvider>((jwt, gateway, time) =>
             {
                 var settings = gateway.Value.Authentication;
                 jwt.MapInboundClaims = false;
+                jwt.TokenHandlers.Clear();
+                jwt.TokenHandlers.Add(new CachingTokenHandler(settings.TokenCacheSize, time));
                 jwt.TokenValidationParameters = new TokenValidationParameters
                 {
                     IssuerSigningKeys = SigningKeys.Load(settings, failures: []),
