@@ -20,6 +20,12 @@ public sealed class DemoUpstreamOptions
     /// </summary>
     public int CloseConnectionEvery { get; set; }
 
+    /// <summary>
+    /// Export request and job spans over OTLP/HTTP to this collector (e.g. <c>http://localhost:4318</c>; <c>/v1/traces</c>
+    /// is added). Unset (the default) exports nothing; the spans still exist and job documents report their ids.
+    /// </summary>
+    public Uri? OtlpEndpoint { get; set; }
+
     /// <summary>Seed for service-time sampling; unset means a random seed.</summary>
     public int? Seed { get; set; }
 }

@@ -28,6 +28,11 @@ internal sealed class DemoUpstreamOptionsValidator : IValidateOptions<DemoUpstre
             failures.Add($"{DemoUpstreamOptions.SectionName}:CloseConnectionEvery must be 0 (never) or more, got {options.CloseConnectionEvery}.");
         }
 
+        if (options.OtlpEndpoint is { } endpoint && (!endpoint.IsAbsoluteUri || (endpoint.Scheme != Uri.UriSchemeHttp && endpoint.Scheme != Uri.UriSchemeHttps)))
+        {
+            failures.Add($"{DemoUpstreamOptions.SectionName}:OtlpEndpoint must be an absolute http or https address, got '{endpoint}'.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

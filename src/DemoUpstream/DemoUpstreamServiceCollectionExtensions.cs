@@ -1,5 +1,6 @@
 using DemoUpstream.Jobs;
 using DemoUpstream.Slots;
+using DemoUpstream.Tracing;
 using DemoUpstream.Work;
 using MetricsExposition;
 using Microsoft.Extensions.Options;
@@ -18,6 +19,7 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton<DemoMetrics>();
         services.AddPrometheusExposition((exposition, _) => exposition.Meters.Add(DemoMetrics.MeterName));
         services.AddProblemDetails();
+        services.AddHostedService<SpanExport>();
         services.AddJobs(configuration);
         return services;
     }

@@ -21,6 +21,18 @@ public sealed class DemoUpstreamOptionsValidatorTests
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
+    [Theory]
+    [InlineData("collector:4318")]
+    [InlineData("ftp://collector:4318")]
+    [InlineData("/v1/traces")]
+    public void Validate_OtlpEndpointNotAnHttpAddress_FailsNamingTheKey(string endpoint)
+    {
+        var result = Validate(new DemoUpstreamOptions { OtlpEndpoint = new Uri(endpoint, UriKind.RelativeOrAbsolute) });
+
+        Assert.True(result.Failed);
+        Assert.Contains("DemoUpstream:OtlpEndpoint must be an absolute http or https address", Assert.Single(result.Failures!), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_NegativeCloseConnectionEvery_FailsNamingTheKey()
     {

@@ -25,8 +25,9 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _receiver = await OtlpReceiver.StartAsync();
-        _billing = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceName=billing", "--DemoUpstream:Jobs:Concurrency=4");
-        _audit = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceName=audit", "--DemoUpstream:Jobs:Concurrency=4");
+        var export = $"--DemoUpstream:OtlpEndpoint={_receiver.Address}";
+        _billing = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceName=billing", "--DemoUpstream:Jobs:Concurrency=4", export);
+        _audit = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceName=audit", "--DemoUpstream:Jobs:Concurrency=4", export);
         _config = new GatewayConfigFile()
             .AddCluster("billing", GatewayPolicies.ConcurrencyAware, [_billing.BaseAddress], pathPrefix: "billing")
             .AddCluster("audit", GatewayPolicies.ConcurrencyAware, [_audit.BaseAddress], pathPrefix: "audit")
@@ -65,6 +66,14 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
         Assert.Equal(Trace(job, "span_id"), EnqueuedBy(child, "span_id"));
         Assert.Equal(EnqueuedBy(child, "span_id"), Trace(child, "parent_span_id"));
         Assert.Equal(id, child.GetProperty("parent_id").GetString());
+
+        // And the same chain as DemoUpstream exported it: its request span under the gateway's, then the jobs' spans.
+        var request = await SpanAsync(s => s.SpanId == EnqueuedBy(job, "span_id"));
+        Assert.Equal((TraceId, gatewayClient.SpanId, 2), (request.TraceId, request.ParentSpanId, request.Kind));
+        var jobSpan = await SpanAsync(s => s.SpanId == Trace(job, "span_id"));
+        Assert.Equal((TraceId, request.SpanId, 5), (jobSpan.TraceId, jobSpan.ParentSpanId, jobSpan.Kind));
+        var childSpan = await SpanAsync(s => s.SpanId == Trace(child, "span_id"));
+        Assert.Equal((TraceId, jobSpan.SpanId, 5), (childSpan.TraceId, childSpan.ParentSpanId, childSpan.Kind));
     }
 
     [Fact]
