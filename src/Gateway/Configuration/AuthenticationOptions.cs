@@ -1,9 +1,9 @@
 namespace Gateway.Configuration;
 
 /// <summary>
-/// The <c>Gateway:Authentication</c> section: JWT bearer tokens, validated by the gateway. Authentication is on
-/// when at least one signing key is configured (<see cref="HmacKey"/>, <see cref="RsaPublicKeyFile"/> or
-/// <see cref="JwksFile"/>); without one, the gateway ignores tokens and passes <c>Authorization</c> through.
+/// The <c>Gateway:Authentication</c> section: JWT bearer tokens and API keys, validated by the gateway. Authentication
+/// is on when a signing key (<see cref="HmacKey"/>, <see cref="RsaPublicKeyFile"/> or <see cref="JwksFile"/>) or an
+/// API key is configured; without either, the gateway ignores credentials and passes <c>Authorization</c> through.
 /// </summary>
 public sealed class AuthenticationOptions
 {
@@ -34,6 +34,17 @@ public sealed class AuthenticationOptions
     /// </summary>
     public int TokenCacheSize { get; set; } = 10_000;
 
-    internal bool Enabled =>
+    /// <summary>The request header carrying an API key. Default <c>X-Api-Key</c>; never sent upstream.</summary>
+    public string ApiKeyHeader { get; set; } = "X-Api-Key";
+
+    /// <summary>
+    /// API keys, each mapped to a tenant. Keys are stored as the SHA-256 of the key (hex), so the configuration holds
+    /// no secret: <c>printf %s "$KEY" | sha256sum</c>. Default none.
+    /// </summary>
+    public IList<ApiKeyOptions> ApiKeys { get; set; } = [];
+
+    internal bool HasSigningKey =>
         !string.IsNullOrEmpty(HmacKey) || !string.IsNullOrEmpty(RsaPublicKeyFile) || !string.IsNullOrEmpty(JwksFile);
+
+    internal bool Enabled => HasSigningKey || ApiKeys.Count > 0;
 }

@@ -37,6 +37,30 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
             failures.Add($"{Section}:TenantClaim must name a claim.");
         }
 
+        if (string.IsNullOrWhiteSpace(authentication.ApiKeyHeader) || !authentication.ApiKeyHeader.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+        {
+            failures.Add($"{Section}:ApiKeyHeader must be a header name (letters, digits, '-', '_'), got '{authentication.ApiKeyHeader}'.");
+        }
+
+        var hashes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < authentication.ApiKeys.Count; i++)
+        {
+            var key = authentication.ApiKeys[i];
+            if (key.Sha256.Length != 64 || !key.Sha256.All(char.IsAsciiHexDigit))
+            {
+                failures.Add($"{Section}:ApiKeys:{i}:Sha256 must be the key's SHA-256 as 64 hex digits, got {key.Sha256.Length} characters.");
+            }
+            else if (!hashes.Add(key.Sha256))
+            {
+                failures.Add($"{Section}:ApiKeys:{i}:Sha256 repeats an earlier key.");
+            }
+
+            if (!ApiKeyAuthenticationHandler.IsTenantName(key.Tenant))
+            {
+                failures.Add($"{Section}:ApiKeys:{i}:Tenant must be 1-64 of A-Z, a-z, 0-9, '_', '.', '-', got '{key.Tenant}'.");
+            }
+        }
+
         if (authentication.Enabled)
         {
             return;
@@ -47,7 +71,7 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
             var key = $"{route.Path}:AuthorizationPolicy";
             if (configuration[key] is { Length: > 0 } policy && !policy.Equals("anonymous", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"{key} '{policy}' requires authentication, but {Section} has no signing key (HmacKey, RsaPublicKeyFile or JwksFile).");
+                failures.Add($"{key} '{policy}' requires authentication, but {Section} has no signing key (HmacKey, RsaPublicKeyFile or JwksFile) and no ApiKeys.");
             }
         }
     }

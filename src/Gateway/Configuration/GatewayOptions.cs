@@ -14,6 +14,7 @@ public sealed class GatewayOptions
         [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
         [typeof(MetricsOptions).FullName!] = SectionName + ":Metrics",
         [typeof(AuthenticationOptions).FullName!] = SectionName + ":Authentication",
+        [typeof(ApiKeyOptions).FullName!] = SectionName + ":Authentication:ApiKeys",
         [typeof(QdelayOptions).FullName!] = SectionName + ":Qdelay",
         [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
     };

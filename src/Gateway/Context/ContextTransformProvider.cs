@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
 
@@ -8,7 +9,7 @@ namespace Gateway.Context;
 /// token (a caller's copy is always removed), no <c>X-Qdelay</c>, and the composed baggage for
 /// <see cref="GatewayPropagator"/>, which writes the trace headers.
 /// </summary>
-internal sealed class ContextTransformProvider : ITransformProvider
+internal sealed class ContextTransformProvider(LiveGatewayOptions gateway) : ITransformProvider
 {
     public const string TenantHeader = "X-Tenant-Id";
 
@@ -24,6 +25,7 @@ internal sealed class ContextTransformProvider : ITransformProvider
     {
         RequestTransform.RemoveHeader(request, TenantHeader);
         RequestTransform.RemoveHeader(request, RequestContextMiddleware.QdelayHeader);
+        RequestTransform.RemoveHeader(request, gateway.Current.Authentication.ApiKeyHeader); // A credential for the gateway only.
         if (request.HttpContext.Features.Get<RequestContextFeature>() is { } feature)
         {
             if (feature.Tenant is { } tenant)

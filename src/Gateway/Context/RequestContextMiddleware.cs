@@ -4,7 +4,6 @@ using Gateway.Metrics;
 using Gateway.Problems;
 using Gateway.Timing;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 
 namespace Gateway.Context;
 
@@ -23,10 +22,10 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, LiveGateway
         ClaimsPrincipal? principal = null;
         if (current.Authentication.Enabled)
         {
-            var result = await context.AuthenticateAsync(JwtBearerDefaults.AuthenticationScheme);
+            var result = await context.AuthenticateAsync();
             if (result.Failure is not null)
             {
-                await context.ChallengeAsync(JwtBearerDefaults.AuthenticationScheme);
+                await context.ChallengeAsync();
                 return;
             }
 

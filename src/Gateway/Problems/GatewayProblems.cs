@@ -17,6 +17,7 @@ internal static class GatewayProblems
     public const string MissingToken = "missing_token";
     public const string InvalidToken = "invalid_token";
     public const string ExpiredToken = "expired_token";
+    public const string InvalidApiKey = "invalid_api_key";
     public const string InvalidQdelay = "invalid_qdelay";
 
     public static Task WriteAsync(

@@ -246,6 +246,51 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         Assert.False(received.Has("x-tenant-id"));
     }
 
+    [Fact]
+    public async Task ApiKey_ActsForItsTenantAndIsNeverSentUpstream()
+    {
+        await using var gateway = await StartAsync(WithApiKey("acme", "key-of-acme-0123456789"));
+
+        var received = await SendAsync(gateway, "/secure/x", token: null, ("X-Api-Key", "key-of-acme-0123456789"), ("X-Tenant-Id", "spoofed"));
+
+        Assert.Equal("acme", received.Single("x-tenant-id"));
+        Assert.False(received.Has("x-api-key"));
+    }
+
+    [Theory]
+    [InlineData("/x")]
+    [InlineData("/secure/x")]
+    public async Task UnknownApiKey_Gets401InvalidApiKeyOnEveryRoute(string path)
+    {
+        await using var gateway = await StartAsync(WithApiKey("acme", "key-of-acme-0123456789"));
+
+        using var response = await SendRawAsync(gateway, path, token: null, ("X-Api-Key", "guessed-key"));
+
+        await AssertProblemAsync(response, HttpStatusCode.Unauthorized, "invalid_api_key");
+        var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+        Assert.Equal(1, metrics.Value("gateway_auth_rejected_total", ("reason", "invalid_api_key")));
+    }
+
+    [Fact]
+    public async Task ApiKeysOnly_RouteRequiringAuthenticationRefusesNoCredentialAndAcceptsAKey()
+    {
+        await using var gateway = await StartAsync(config =>
+        {
+            config.Set("Gateway:Authentication:HmacKey", JsonValue.Create(""));
+            WithApiKey("acme", "key-of-acme-0123456789")(config);
+        });
+
+        using var missing = await SendRawAsync(gateway, "/secure/x", token: null);
+        var received = await SendAsync(gateway, "/secure/x", token: null, ("X-Api-Key", "key-of-acme-0123456789"));
+
+        await AssertProblemAsync(missing, HttpStatusCode.Unauthorized, "missing_token");
+        Assert.Equal("acme", received.Single("x-tenant-id"));
+    }
+
+    private static Action<GatewayConfigFile> WithApiKey(string tenant, string key) => config => config
+        .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))))
+        .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create(tenant));
+
     private static Dictionary<string, object> Claims(params (string Name, object Value)[] claims) => claims.ToDictionary(c => c.Name, c => c.Value);
 
     private static async Task<JsonElement> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string reason)

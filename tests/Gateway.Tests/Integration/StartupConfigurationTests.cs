@@ -19,6 +19,8 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Authentication:JwksFile=/etc/hostname", "Gateway:Authentication:JwksFile '/etc/hostname' is not a JSON Web Key Set")]
     [InlineData("--ReverseProxy:Routes:demo:AuthorizationPolicy=default", "ReverseProxy:Routes:demo:AuthorizationPolicy 'default' requires authentication")]
     [InlineData("--Gateway:Qdelay:MaxMs=-1", "Gateway:Qdelay:MaxMs must be 0 or more")]
+    [InlineData("--Gateway:Authentication:ApiKeys:0:Sha256=abc", "Gateway:Authentication:ApiKeys:0:Sha256 must be the key's SHA-256 as 64 hex digits")]
+    [InlineData("--Gateway:Authentication:ApiKeys:0:Tenant=a b", "Gateway:Authentication:ApiKeys:0:Tenant must be 1-64 of")]
     [InlineData("--Gateway:Qdelay:AboveMax=Ignore", "Gateway:Qdelay:AboveMax")]
     [InlineData("--Gateway:Qdelay:AllowDevelopmentHeader=true", "Gateway:Qdelay:AllowDevelopmentHeader is only allowed in the Development environment")]
     [InlineData("--Gateway:Tracing:OtlpEndpoint=collector:4318", "Gateway:Tracing:OtlpEndpoint must be an absolute http or https address")]

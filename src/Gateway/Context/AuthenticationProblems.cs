@@ -1,0 +1,26 @@
+using Gateway.Metrics;
+using Gateway.Problems;
+using Gateway.Timing;
+
+namespace Gateway.Context;
+
+/// <summary>
+/// The 401 every authentication failure gets: <c>WWW-Authenticate: Bearer</c> (RFC 6750) and a problem+json body
+/// whose <c>reason</c> says what was wrong. Counted in <c>gateway_auth_rejected_total</c>.
+/// </summary>
+internal static class AuthenticationProblems
+{
+    public static Task WriteAsync(HttpContext context, string reason, string detail)
+    {
+        context.RequestServices.GetRequiredService<GatewayMetrics>().RecordAuthRejected(reason);
+        if (context.Features.Get<GatewayRequestFeature>() is { } feature)
+        {
+            feature.Rejection = reason;
+        }
+
+        context.Response.Headers.WWWAuthenticate = reason == GatewayProblems.MissingToken
+            ? "Bearer"
+            : $"Bearer error=\"invalid_token\", error_description=\"{detail}\"";
+        return GatewayProblems.WriteAsync(context, StatusCodes.Status401Unauthorized, reason, "Unauthorized", detail);
+    }
+}
