@@ -17,6 +17,7 @@ public sealed class GatewayOptions
         [typeof(ApiKeyOptions).FullName!] = SectionName + ":Authentication:ApiKeys",
         [typeof(QdelayOptions).FullName!] = SectionName + ":Qdelay",
         [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
+        [typeof(AdmissionOptions).FullName!] = SectionName + ":Admission",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
@@ -39,4 +40,7 @@ public sealed class GatewayOptions
 
     /// <summary>Span export over OTLP.</summary>
     public TracingOptions Tracing { get; set; } = new();
+
+    /// <summary>Per-tenant limits on enqueue routes.</summary>
+    public AdmissionOptions Admission { get; set; } = new();
 }

@@ -1,3 +1,4 @@
+using Gateway.Admission;
 using Gateway.Configuration;
 using Gateway.Context;
 using Gateway.LoadBalancing;
@@ -28,6 +29,7 @@ public static class GatewayEndpointRouteBuilderExtensions
         {
             pipeline.UseMiddleware<RequestTimingMiddleware>();
             pipeline.UseMiddleware<RequestContextMiddleware>();
+            pipeline.UseMiddleware<AdmissionMiddleware>();
             pipeline.UseSessionAffinity();
             pipeline.UseMiddleware<ConcurrencyGateMiddleware>();
             pipeline.UseLoadBalancing();

@@ -1,3 +1,4 @@
+using Gateway.Admission;
 using Gateway.Configuration;
 using Gateway.Context;
 using Gateway.LoadBalancing;
@@ -23,6 +24,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ContextOptionsValidator>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, AdmissionOptionsValidator>();
         services.AddSingleton<LiveGatewayOptions>();
         services.AddSingleton<IConfigChangeListener, GatewayMetadataListener>();
 
@@ -36,6 +38,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
         services.AddProblemDetails();
         services.AddGatewayContext();
+        services.AddSingleton<TenantStateRegistry>();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

@@ -14,6 +14,12 @@ internal static class GatewayMetadata
     /// <summary>Cluster: overrides <c>Gateway:Queue:Timeout</c> (a TimeSpan such as 00:00:05).</summary>
     public const string QueueTimeout = "Gateway.QueueTimeout";
 
+    /// <summary>Route: <c>true</c> marks an enqueue route, where per-tenant admission applies.</summary>
+    public const string Enqueue = "Gateway.Enqueue";
+
+    public static bool IsEnqueueRoute(IReadOnlyDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.TryGetValue(Enqueue, out var value) && bool.TryParse(value, out var on) && on;
+
     /// <summary>
     /// What is wrong with the gateway's keys in one cluster's or destination's metadata, as (key, problem) pairs.
     /// Start-up validation and live reloads both report these.

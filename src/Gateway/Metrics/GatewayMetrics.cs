@@ -27,6 +27,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _qdelay;
     private readonly Counter<long> _qdelayStripped;
     private readonly Counter<long> _baggageDropped;
+    private readonly Counter<long> _admission;
     private readonly long[] _headerErrors = new long[HeaderErrorKinds.All.Count];
 
     public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
@@ -57,6 +58,10 @@ internal sealed class GatewayMetrics
             "gateway.qdelay.stripped", "{request}", "Requests whose caller-sent qdelay was removed, by where it came (baggage, header).");
         _baggageDropped = meter.CreateCounter<long>(
             "gateway.baggage.dropped", "{member}", "Caller baggage members not sent upstream, by reason: invalid, limit (past 64 members or 8192 bytes).");
+
+        _admission = meter.CreateCounter<long>(
+            "gateway.admission.decisions", "{request}",
+            "Enqueue-route admission decisions by tenant (configured tenants, anonymous, other), outcome and reason.");
 
         // Every kind is always exposed, at 0 until it happens, so rate() and alerts work from the first scrape.
         meter.CreateObservableCounter("gateway.upstream.header_errors", () => HeaderErrorKinds.All.Select(
@@ -135,6 +140,9 @@ internal sealed class GatewayMetrics
             _baggageDropped.Add(baggage.OverLimit, new KeyValuePair<string, object?>("reason", "limit"));
         }
     }
+
+    public void RecordAdmission(string tenant, bool admitted, string reason) => _admission.Add(
+        1, new("tenant", tenant), new("outcome", admitted ? "admitted" : "rejected"), new("reason", reason));
 
     public void RecordHeaderError(string kind) => Interlocked.Increment(ref _headerErrors[HeaderErrorKinds.IndexOf(kind)]);
 

@@ -21,13 +21,15 @@ internal static class GatewayProblems
     public const string InvalidQdelay = "invalid_qdelay";
 
     public static Task WriteAsync(
-        HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null)
+        HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null,
+        string? tenant = null)
     {
         var response = context.Response;
         response.StatusCode = status;
         if (retryAfter is { } delay)
         {
-            response.Headers.RetryAfter = ((long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            // Whole seconds, as HTTP requires; never 0, so a client that waits it finds what it waited for.
+            response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(delay.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
         }
 
         var problem = new ProblemDetails
@@ -42,6 +44,11 @@ internal static class GatewayProblems
         if (cluster is not null)
         {
             problem.Extensions["cluster"] = cluster;
+        }
+
+        if (tenant is not null)
+        {
+            problem.Extensions["tenant"] = tenant;
         }
 
         problem.Extensions["traceId"] = context.TraceIdentifier;

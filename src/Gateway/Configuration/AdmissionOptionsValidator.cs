@@ -1,0 +1,66 @@
+using Gateway.Context;
+using Gateway.LoadBalancing;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Configuration;
+
+/// <summary>Checks <c>Gateway:Admission</c> and the routes' <c>Gateway.Enqueue</c> metadata; every failure names its key.</summary>
+internal sealed class AdmissionOptionsValidator(IConfiguration configuration) : IValidateOptions<GatewayOptions>
+{
+    private const string Section = GatewayOptions.SectionName + ":Admission";
+
+    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    {
+        var failures = new List<string>();
+        var admission = options.Admission;
+        foreach (var (tier, limits) in admission.Tiers)
+        {
+            Check($"{Section}:Tiers:{tier}", limits.RatePerSecond, limits.Burst, limits.MaxConcurrency, failures);
+        }
+
+        foreach (var (tenant, own) in admission.Tenants)
+        {
+            var key = $"{Section}:Tenants:{tenant}";
+            if (!ApiKeyAuthenticationHandler.IsTenantName(tenant))
+            {
+                failures.Add($"{key} is not a tenant name: use 1-64 of A-Z, a-z, 0-9, '_', '.', '-'.");
+            }
+
+            if (!admission.Tiers.ContainsKey(own.Tier))
+            {
+                failures.Add($"{key}:Tier '{own.Tier}' is not a tier; known: {string.Join(", ", admission.Tiers.Keys.Order(StringComparer.Ordinal))}.");
+            }
+
+            Check(key, own.RatePerSecond, own.Burst, own.MaxConcurrency, failures);
+        }
+
+        foreach (var route in configuration.GetSection("ReverseProxy:Routes").GetChildren())
+        {
+            var key = $"{route.Path}:Metadata:{GatewayMetadata.Enqueue}";
+            if (configuration[key] is { } value && !bool.TryParse(value, out _))
+            {
+                failures.Add($"{key} must be true or false, got '{value}'.");
+            }
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(string key, double? rate, int? burst, int? concurrency, List<string> failures)
+    {
+        if (rate is { } r && !(r > 0 && double.IsFinite(r)))
+        {
+            failures.Add($"{key}:RatePerSecond must be above 0, got {r}.");
+        }
+
+        if (burst is < 1)
+        {
+            failures.Add($"{key}:Burst must be at least 1, got {burst}.");
+        }
+
+        if (concurrency is < 1)
+        {
+            failures.Add($"{key}:MaxConcurrency must be at least 1, got {concurrency}.");
+        }
+    }
+}

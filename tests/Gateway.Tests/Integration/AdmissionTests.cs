@@ -1,0 +1,127 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.LoadBalancing;
+using Gateway.Tests.Metrics;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// Per-tenant admission on an enqueue route (<c>/jobs/**</c>, metadata <c>Gateway.Enqueue: true</c>) through the
+/// gateway on real Kestrel. Tenants come from API keys; the catch-all route is not an enqueue route.
+/// </summary>
+public sealed class AdmissionTests : IAsyncLifetime
+{
+    private const string AcmeKey = "acme-key-0123456789";
+    private const string GlobexKey = "globex-key-0123456789";
+
+    private readonly HttpClient _client = new();
+    private HeaderEchoUpstream _upstream = null!;
+    private GatewayConfigFile _config = null!;
+    private InProcessGateway _gateway = null!;
+
+    public async Task InitializeAsync()
+    {
+        _upstream = await HeaderEchoUpstream.StartAsync();
+        _config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
+            .AddCluster("jobs", GatewayPolicies.ConcurrencyAware, [_upstream.Address], pathPrefix: "jobs")
+            .Set("ReverseProxy:Routes:jobs:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
+            .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Hash(AcmeKey)))
+            .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create("acme"))
+            .Set("Gateway:Authentication:ApiKeys:1:Sha256", JsonValue.Create(Hash(GlobexKey)))
+            .Set("Gateway:Authentication:ApiKeys:1:Tenant", JsonValue.Create("globex"))
+            .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.5))
+            .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2));
+        _gateway = await InProcessGateway.StartAsync(_config.Write());
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await _gateway.DisposeAsync();
+        await _upstream.DisposeAsync();
+        _config.Dispose();
+    }
+
+    [Fact]
+    public async Task TenantOverItsBurst_Gets429NamingTheTenantWithRetryAfterAndRateLimitHeaders()
+    {
+        using var first = await EnqueueAsync(AcmeKey);
+        using var second = await EnqueueAsync(AcmeKey);
+        using var third = await EnqueueAsync(AcmeKey);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal("\"tenant\";q=2;w=4", first.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Equal("\"tenant\";r=1;t=2", first.Headers.GetValues("RateLimit").Single());
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await third.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("tenant_rate_limited", problem.GetProperty("reason").GetString());
+        Assert.Equal("acme", problem.GetProperty("tenant").GetString());
+        Assert.InRange(third.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 2);
+        Assert.StartsWith("\"tenant\";r=0;t=", third.Headers.GetValues("RateLimit").Single());
+        var metrics = await Exposition.ScrapeAsync(_client, _gateway.BaseAddress);
+        Assert.Equal(1, metrics.Value("gateway_admission_decisions_total", ("tenant", "acme"), ("outcome", "rejected"), ("reason", "tenant_rate_limited")));
+        Assert.Equal(2, metrics.Value("gateway_admission_decisions_total", ("tenant", "acme"), ("outcome", "admitted"), ("reason", "none")));
+    }
+
+    [Fact]
+    public async Task ClientThatWaitsTheRetryAfter_IsThenAdmitted()
+    {
+        (await EnqueueAsync(AcmeKey)).Dispose();
+        (await EnqueueAsync(AcmeKey)).Dispose();
+        using var refused = await EnqueueAsync(AcmeKey);
+        Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+
+        await Task.Delay(refused.Headers.RetryAfter!.Delta!.Value);
+        using var retried = await EnqueueAsync(AcmeKey);
+
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+    }
+
+    [Fact]
+    public async Task OneTenantsBurst_LeavesOtherTenantsAndOtherRoutesAlone()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            (await EnqueueAsync(AcmeKey)).Dispose();
+        }
+
+        using var globex = await EnqueueAsync(GlobexKey);
+        using var acmeElsewhere = await _client.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Get, new Uri(_gateway.BaseAddress, "/orders")), AcmeKey));
+
+        Assert.Equal(HttpStatusCode.OK, globex.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, acmeElsewhere.StatusCode);
+        Assert.False(acmeElsewhere.Headers.Contains("RateLimit"));
+    }
+
+    [Fact]
+    public async Task NoTenant_TakesTheAnonymousTier()
+    {
+        var codes = new List<HttpStatusCode>();
+        for (var i = 0; i < 12; i++)
+        {
+            using var response = await _client.PostAsync(new Uri(_gateway.BaseAddress, "/jobs/x"), new StringContent("{}"));
+            codes.Add(response.StatusCode);
+        }
+
+        // The anonymous tier's burst is 10.
+        Assert.Equal(10, codes.Count(c => c == HttpStatusCode.OK));
+        Assert.Equal(2, codes.Count(c => c == HttpStatusCode.TooManyRequests));
+    }
+
+    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
+
+    private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
+    {
+        request.Headers.Add("X-Api-Key", key);
+        return request;
+    }
+
+    private Task<HttpResponseMessage> EnqueueAsync(string key) =>
+        _client.SendAsync(WithKey(new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.BaseAddress, "/jobs/x")) { Content = new StringContent("{}") }, key));
+}
