@@ -33,8 +33,11 @@ public sealed class AdmissionTests : IAsyncLifetime
             .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create("acme"))
             .Set("Gateway:Authentication:ApiKeys:1:Sha256", JsonValue.Create(Hash(GlobexKey)))
             .Set("Gateway:Authentication:ApiKeys:1:Tenant", JsonValue.Create("globex"))
-            .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.5))
-            .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2));
+            // Slow refills (4 s and 100 s a token), so a stall on a busy machine cannot refill a bucket mid-test.
+            .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.25))
+            .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2))
+            .Set("Gateway:Admission:Tiers:anonymous:RatePerSecond", JsonValue.Create(0.01))
+            .Set("Gateway:Admission:Tiers:anonymous:Burst", JsonValue.Create(3));
         _gateway = await InProcessGateway.StartAsync(_config.Write());
     }
 
@@ -54,15 +57,15 @@ public sealed class AdmissionTests : IAsyncLifetime
         using var third = await EnqueueAsync(AcmeKey);
 
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        Assert.Equal("\"tenant\";q=2;w=4", first.Headers.GetValues("RateLimit-Policy").Single());
-        Assert.Equal("\"tenant\";r=1;t=2", first.Headers.GetValues("RateLimit").Single());
+        Assert.Equal("\"tenant\";q=2;w=8", first.Headers.GetValues("RateLimit-Policy").Single());
+        Assert.Equal("\"tenant\";r=1;t=4", first.Headers.GetValues("RateLimit").Single());
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
         Assert.Equal("application/problem+json", third.Content.Headers.ContentType?.MediaType);
         var problem = JsonDocument.Parse(await third.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("tenant_rate_limited", problem.GetProperty("reason").GetString());
         Assert.Equal("acme", problem.GetProperty("tenant").GetString());
-        Assert.InRange(third.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 2);
+        Assert.InRange(third.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 1, 4);
         Assert.StartsWith("\"tenant\";r=0;t=", third.Headers.GetValues("RateLimit").Single());
         var metrics = await Exposition.ScrapeAsync(_client, _gateway.BaseAddress);
         Assert.Equal(1, metrics.Value("gateway_admission_decisions_total", ("tenant", "acme"), ("outcome", "rejected"), ("reason", "tenant_rate_limited")));
@@ -103,14 +106,14 @@ public sealed class AdmissionTests : IAsyncLifetime
     public async Task NoTenant_TakesTheAnonymousTier()
     {
         var codes = new List<HttpStatusCode>();
-        for (var i = 0; i < 12; i++)
+        for (var i = 0; i < 5; i++)
         {
             using var response = await _client.PostAsync(new Uri(_gateway.BaseAddress, "/jobs/x"), new StringContent("{}"));
             codes.Add(response.StatusCode);
         }
 
-        // The anonymous tier's burst is 10.
-        Assert.Equal(10, codes.Count(c => c == HttpStatusCode.OK));
+        // The anonymous tier's burst is 3 here.
+        Assert.Equal(3, codes.Count(c => c == HttpStatusCode.OK));
         Assert.Equal(2, codes.Count(c => c == HttpStatusCode.TooManyRequests));
     }
 
