@@ -4,7 +4,6 @@ using Gateway.Context;
 using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Problems;
-using Gateway.Timing;
 
 namespace Gateway.Admission;
 
@@ -65,11 +64,6 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, LiveGatewayOptio
     private Task RejectAsync(HttpContext context, string? tenant, string label, string reason, TimeSpan retryAfter, string detail)
     {
         metrics.RecordAdmission(label, admitted: false, reason);
-        if (context.Features.Get<GatewayRequestFeature>() is { } feature)
-        {
-            feature.Rejection = reason;
-        }
-
         return GatewayProblems.WriteAsync(
             context, StatusCodes.Status429TooManyRequests, reason, "Tenant limit reached",
             $"Tenant '{tenant ?? AnonymousLabel}': {detail}", retryAfter: retryAfter, tenant: tenant ?? AnonymousLabel);

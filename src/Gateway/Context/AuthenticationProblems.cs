@@ -1,6 +1,5 @@
 using Gateway.Metrics;
 using Gateway.Problems;
-using Gateway.Timing;
 
 namespace Gateway.Context;
 
@@ -13,11 +12,6 @@ internal static class AuthenticationProblems
     public static Task WriteAsync(HttpContext context, string reason, string detail)
     {
         context.RequestServices.GetRequiredService<GatewayMetrics>().RecordAuthRejected(reason);
-        if (context.Features.Get<GatewayRequestFeature>() is { } feature)
-        {
-            feature.Rejection = reason;
-        }
-
         context.Response.Headers.WWWAuthenticate = reason == GatewayProblems.MissingToken
             ? "Bearer"
             : $"Bearer error=\"invalid_token\", error_description=\"{detail}\"";

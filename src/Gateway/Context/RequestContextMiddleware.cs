@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;
-using Gateway.Timing;
 using Microsoft.AspNetCore.Authentication;
 
 namespace Gateway.Context;
@@ -35,11 +34,6 @@ internal sealed class RequestContextMiddleware(RequestDelegate next, LiveGateway
         var qdelay = ReadQdelay(context, principal, current);
         if (qdelay is { Error: { } error })
         {
-            if (context.Features.Get<GatewayRequestFeature>() is { } feature)
-            {
-                feature.Rejection = GatewayProblems.InvalidQdelay;
-            }
-
             await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.InvalidQdelay, "Invalid qdelay", error);
             return;
         }

@@ -77,13 +77,11 @@ internal sealed class ConcurrencyGateMiddleware(
         switch (result.Outcome)
         {
             case GateOutcome.QueueFull:
-                SetRejection(feature, GatewayProblems.QueueFull);
                 return GatewayProblems.WriteAsync(
                     context, StatusCodes.Status503ServiceUnavailable, GatewayProblems.QueueFull, "Gateway queue is full",
                     $"Every destination of cluster '{clusterId}' is at its concurrency limit and the cluster's queue is full.",
                     clusterId, retryAfter);
             case GateOutcome.QueueTimeout:
-                SetRejection(feature, GatewayProblems.QueueTimeout);
                 return GatewayProblems.WriteAsync(
                     context, StatusCodes.Status503ServiceUnavailable, GatewayProblems.QueueTimeout, "Timed out waiting in the gateway queue",
                     $"No destination slot of cluster '{clusterId}' became free within {result.Waited.TotalMilliseconds:0} ms.",

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Timing;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Problems;
@@ -24,6 +25,8 @@ internal static class GatewayProblems
         HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null,
         string? tenant = null)
     {
+        // The access log and metrics say why the gateway answered itself.
+        context.Features.Get<GatewayRequestFeature>()?.Rejection = reason;
         var response = context.Response;
         response.StatusCode = status;
         if (retryAfter is { } delay)

@@ -21,7 +21,7 @@ internal sealed class RequestTimingMiddleware(
         try
         {
             await next(context);
-            await DescribeForwarderErrorAsync(context, feature);
+            await DescribeForwarderErrorAsync(context);
         }
         finally
         {
@@ -29,7 +29,7 @@ internal sealed class RequestTimingMiddleware(
         }
     }
 
-    private static Task DescribeForwarderErrorAsync(HttpContext context, GatewayRequestFeature feature)
+    private static Task DescribeForwarderErrorAsync(HttpContext context)
     {
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
@@ -44,7 +44,6 @@ internal sealed class RequestTimingMiddleware(
             ForwarderError.RequestTimedOut => (GatewayProblems.UpstreamTimeout, "Upstream timed out"),
             _ => (GatewayProblems.UpstreamError, "Upstream request failed"),
         };
-        feature.Rejection = reason;
         return GatewayProblems.WriteAsync(
             context, context.Response.StatusCode, reason, title, $"Forwarding to cluster '{cluster}' failed: {error.Error}.", cluster);
     }

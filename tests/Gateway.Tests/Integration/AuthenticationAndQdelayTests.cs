@@ -247,6 +247,19 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RefusedRequests_AreLoggedWithTheirReason()
+    {
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await StartAsync(config => config.Set("Gateway:Timing:AccessLogOutput", JsonValue.Create("Logger")), logs: logs);
+
+        (await SendRawAsync(gateway, "/x", TestTokens.Hs256(Claims(), key: "another-secret-that-is-also-32-bytes-long"))).Dispose();
+        (await SendRawAsync(gateway, "/x", Claims(("qdelay", -1)))).Dispose();
+
+        var outcomes = logs.Entries.Where(e => e.Category == "Gateway.AccessLog").Select(e => (e.Fields["Status"], e.Fields["Outcome"])).ToList();
+        Assert.Equal([(401, "invalid_token"), (400, "invalid_qdelay")], outcomes.Select(o => ((int)o.Item1!, (string)o.Item2!)));
+    }
+
+    [Fact]
     public async Task ApiKey_ActsForItsTenantAndIsNeverSentUpstream()
     {
         await using var gateway = await StartAsync(WithApiKey("acme", "key-of-acme-0123456789"));
@@ -302,7 +315,8 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         return problem;
     }
 
-    private async Task<InProcessGateway> StartAsync(Action<GatewayConfigFile>? configure = null, string environment = "Production")
+    private async Task<InProcessGateway> StartAsync(
+        Action<GatewayConfigFile>? configure = null, string environment = "Production", CapturingLoggerProvider? logs = null)
     {
         var config = new GatewayConfigFile()
             .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
@@ -311,7 +325,7 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
             .Set("Gateway:Authentication:HmacKey", JsonValue.Create(TestTokens.HmacKey));
         configure?.Invoke(config);
         _configs.Add(config); // Kept until the class is done: the gateway reloads when its file changes or goes.
-        return await InProcessGateway.StartAsync(config.Write(), environment: environment);
+        return await InProcessGateway.StartAsync(config.Write(), logs, environment);
     }
 
     private Task<HttpResponseMessage> SendRawAsync(InProcessGateway gateway, string path, string? token, params (string Name, string Value)[] headers)
