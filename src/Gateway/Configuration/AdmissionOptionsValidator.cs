@@ -21,9 +21,9 @@ internal sealed class AdmissionOptionsValidator(IConfiguration configuration) : 
         foreach (var (tenant, own) in admission.Tenants)
         {
             var key = $"{Section}:Tenants:{tenant}";
-            if (!ApiKeyAuthenticationHandler.IsTenantName(tenant))
+            if (!Names.IsValid(tenant))
             {
-                failures.Add($"{key} is not a tenant name: use 1-64 of A-Z, a-z, 0-9, '_', '.', '-'.");
+                failures.Add($"{key} is not a tenant name: use {Names.Rule}.");
             }
 
             if (!admission.Tiers.ContainsKey(own.Tier))

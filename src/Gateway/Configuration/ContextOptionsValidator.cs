@@ -55,9 +55,9 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
                 failures.Add($"{Section}:ApiKeys:{i}:Sha256 repeats an earlier key.");
             }
 
-            if (!ApiKeyAuthenticationHandler.IsTenantName(key.Tenant))
+            if (!Names.IsValid(key.Tenant))
             {
-                failures.Add($"{Section}:ApiKeys:{i}:Tenant must be 1-64 of A-Z, a-z, 0-9, '_', '.', '-', got '{key.Tenant}'.");
+                failures.Add($"{Section}:ApiKeys:{i}:Tenant must be {Names.Rule}, got '{key.Tenant}'.");
             }
         }
 

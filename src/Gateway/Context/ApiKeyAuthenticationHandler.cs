@@ -18,9 +18,6 @@ internal sealed class ApiKeyAuthenticationHandler(
 {
     public const string SchemeName = "ApiKey";
 
-    public static bool IsTenantName(string? name) =>
-        name is { Length: >= 1 and <= 64 } && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-');
-
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         var settings = gateway.Current.Authentication;

@@ -87,9 +87,9 @@ internal static class QdelayParser
 
         foreach (var service in element.EnumerateObject())
         {
-            if (!IsServiceName(service.Name))
+            if (!Names.IsValid(service.Name))
             {
-                error = $"qdelay.services has an invalid service name '{service.Name}': use 1-64 of A-Z, a-z, 0-9, '_', '-', '.'.";
+                error = $"qdelay.services has an invalid service name '{service.Name}': use {Names.Rule}.";
                 return false;
             }
 
@@ -167,9 +167,6 @@ internal static class QdelayParser
             },
             clamped: true);
     }
-
-    private static bool IsServiceName(string name) =>
-        name.Length is >= 1 and <= 64 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "…";
 
