@@ -1,11 +1,10 @@
 using Gateway.Context;
-using Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Configuration;
 
-/// <summary>Checks <c>Gateway:Admission</c> and the routes' <c>Gateway.Enqueue</c> metadata; every failure names its key.</summary>
-internal sealed class AdmissionOptionsValidator(IConfiguration configuration) : IValidateOptions<GatewayOptions>
+/// <summary>Checks <c>Gateway:Admission</c>; every failure names its key. Route metadata is checked with the rest of YARP's.</summary>
+internal sealed class AdmissionOptionsValidator : IValidateOptions<GatewayOptions>
 {
     private const string Section = GatewayOptions.SectionName + ":Admission";
 
@@ -32,15 +31,6 @@ internal sealed class AdmissionOptionsValidator(IConfiguration configuration) : 
             }
 
             Check(key, own.RatePerSecond, own.Burst, own.MaxConcurrency, failures);
-        }
-
-        foreach (var route in configuration.GetSection("ReverseProxy:Routes").GetChildren())
-        {
-            var key = $"{route.Path}:Metadata:{GatewayMetadata.Enqueue}";
-            if (configuration[key] is { } value && !bool.TryParse(value, out _))
-            {
-                failures.Add($"{key} must be true or false, got '{value}'.");
-            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

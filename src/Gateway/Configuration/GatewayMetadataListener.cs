@@ -13,6 +13,14 @@ internal sealed partial class GatewayMetadataListener(ILogger<GatewayMetadataLis
     {
         foreach (var config in proxyConfigs)
         {
+            foreach (var route in config.Routes)
+            {
+                foreach (var (key, problem) in GatewayMetadata.RouteProblems(route.Metadata))
+                {
+                    LogBadMetadata(logger, $"ReverseProxy:Routes:{route.RouteId}:Metadata:{key}", problem);
+                }
+            }
+
             foreach (var cluster in config.Clusters)
             {
                 foreach (var (key, problem) in GatewayMetadata.Problems(cluster.Metadata, isCluster: true))

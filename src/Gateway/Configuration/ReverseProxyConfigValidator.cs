@@ -32,13 +32,24 @@ internal sealed class ReverseProxyConfigValidator(IConfiguration configuration, 
             }
         }
 
+        foreach (var route in configuration.GetSection("ReverseProxy:Routes").GetChildren())
+        {
+            var metadata = route.GetSection("Metadata");
+            foreach (var (key, problem) in GatewayMetadata.RouteProblems(Values(metadata)))
+            {
+                failures.Add($"{metadata.Path}:{key} {problem}.");
+            }
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
+    private static Dictionary<string, string> Values(IConfigurationSection metadata) =>
+        metadata.GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
+
     private static void Check(IConfigurationSection metadata, bool isCluster, List<string> failures)
     {
-        var values = metadata.GetChildren().Where(c => c.Value is not null).ToDictionary(c => c.Key, c => c.Value!, StringComparer.OrdinalIgnoreCase);
-        foreach (var (key, problem) in GatewayMetadata.Problems(values, isCluster))
+        foreach (var (key, problem) in GatewayMetadata.Problems(Values(metadata), isCluster))
         {
             failures.Add($"{metadata.Path}:{key} {problem}.");
         }

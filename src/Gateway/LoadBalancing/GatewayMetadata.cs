@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace Gateway.LoadBalancing;
 
-/// <summary>YARP cluster and destination metadata keys the gateway reads.</summary>
+/// <summary>YARP route, cluster and destination metadata keys the gateway reads.</summary>
 internal static class GatewayMetadata
 {
     /// <summary>Cluster or destination: most requests this gateway keeps in flight at one destination.</summary>
@@ -19,6 +19,15 @@ internal static class GatewayMetadata
 
     public static bool IsEnqueueRoute(IReadOnlyDictionary<string, string>? metadata) =>
         metadata is not null && metadata.TryGetValue(Enqueue, out var value) && bool.TryParse(value, out var on) && on;
+
+    /// <summary>What is wrong with the gateway's keys in one route's metadata, as (key, problem) pairs.</summary>
+    public static IEnumerable<(string Key, string Problem)> RouteProblems(IReadOnlyDictionary<string, string>? metadata)
+    {
+        if (metadata is not null && metadata.TryGetValue(Enqueue, out var value) && !bool.TryParse(value, out _))
+        {
+            yield return (Enqueue, $"must be true or false, got '{value}'");
+        }
+    }
 
     /// <summary>
     /// What is wrong with the gateway's keys in one cluster's or destination's metadata, as (key, problem) pairs.

@@ -57,6 +57,22 @@ public sealed class LiveGatewayOptionsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
     }
 
+    [Fact]
+    public async Task RouteEnqueueMetadataEditedToABadValue_IsLoggedNamingTheKeyAndRequestsKeepWorking()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
+        using var client = new HttpClient();
+
+        config.Set("ReverseProxy:Routes:demo:Metadata", new JsonObject { [GatewayMetadata.Enqueue] = "maybe" }).Write();
+        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
+            "ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue must be true or false, got 'maybe'", StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
+    }
+
     private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
 
