@@ -18,16 +18,10 @@ public sealed class AdmissionTests : IAsyncLifetime
     private const string GlobexKey = "globex-key-0123456789";
 
     private readonly HttpClient _client = new();
-    private HeaderEchoUpstream _upstream = null!;
-    private GatewayConfigFile _config = null!;
-    private InProcessGateway _gateway = null!;
+    private EchoGateway _gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await HeaderEchoUpstream.StartAsync();
-        _config = new GatewayConfigFile()
-            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
-            .AddCluster("jobs", GatewayPolicies.ConcurrencyAware, [_upstream.Address], pathPrefix: "jobs")
+    public async Task InitializeAsync() => _gateway = await EchoGateway.StartAsync((config, upstream) => config
+            .AddCluster("jobs", GatewayPolicies.ConcurrencyAware, [upstream], pathPrefix: "jobs")
             .Set("ReverseProxy:Routes:jobs:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
             .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Hash(AcmeKey)))
             .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create("acme"))
@@ -37,16 +31,12 @@ public sealed class AdmissionTests : IAsyncLifetime
             .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.25))
             .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2))
             .Set("Gateway:Admission:Tiers:anonymous:RatePerSecond", JsonValue.Create(0.01))
-            .Set("Gateway:Admission:Tiers:anonymous:Burst", JsonValue.Create(3));
-        _gateway = await InProcessGateway.StartAsync(_config.Write());
-    }
+            .Set("Gateway:Admission:Tiers:anonymous:Burst", JsonValue.Create(3)));
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
         await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _config.Dispose();
     }
 
     [Fact]

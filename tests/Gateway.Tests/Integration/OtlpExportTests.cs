@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Gateway.LoadBalancing;
 
 namespace Gateway.Tests.Integration;
 
@@ -41,13 +40,10 @@ public sealed class OtlpExportTests
     private static async Task<(ReceivedHeaders Received, IReadOnlyCollection<ReceivedSpan> Spans)> SendThroughExportingGatewayAsync(string traceparent)
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var upstream = await HeaderEchoUpstream.StartAsync();
-        using var config = new GatewayConfigFile()
-            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address])
-            .Set("Gateway:Tracing:OtlpEndpoint", JsonValue.Create(receiver.Address.ToString()));
         using var client = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = null });
         ReceivedHeaders received;
-        await using (var gateway = await InProcessGateway.StartAsync(config.Write()))
+        await using (var gateway = await EchoGateway.StartAsync((config, _) =>
+            config.Set("Gateway:Tracing:OtlpEndpoint", JsonValue.Create(receiver.Address.ToString()))))
         {
             var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/orders/7"));
             request.Headers.Add("traceparent", traceparent);

@@ -1,7 +1,6 @@
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using Gateway.LoadBalancing;
 
 namespace Gateway.Tests.Integration;
 
@@ -15,24 +14,15 @@ public sealed class TraceContextTests : IAsyncLifetime
     private const string ParentId = "00f067aa0ba902b7";
     private const string ValidParent = $"00-{TraceId}-{ParentId}-01";
 
-    private HeaderEchoUpstream _upstream = null!;
-    private GatewayConfigFile _config = null!;
-    private InProcessGateway _gateway = null!;
     private readonly HttpClient _client = new(new SocketsHttpHandler { ActivityHeadersPropagator = null });
+    private EchoGateway _gateway = null!;
 
-    public async Task InitializeAsync()
-    {
-        _upstream = await HeaderEchoUpstream.StartAsync();
-        _config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address]);
-        _gateway = await InProcessGateway.StartAsync(_config.Write());
-    }
+    public async Task InitializeAsync() => _gateway = await EchoGateway.StartAsync();
 
     public async Task DisposeAsync()
     {
         _client.Dispose();
         await _gateway.DisposeAsync();
-        await _upstream.DisposeAsync();
-        _config.Dispose();
     }
 
     [Fact]
