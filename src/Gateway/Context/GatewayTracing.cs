@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Gateway.Configuration;
+using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Resources;
@@ -23,7 +24,7 @@ internal sealed class GatewayTracing : IHostedService, IDisposable
     private ActivityListener? _listener;
     private TracerProvider? _exporter;
 
-    public GatewayTracing(Microsoft.Extensions.Options.IOptions<GatewayOptions> options) => _options = options.Value.Tracing;
+    public GatewayTracing(IOptions<GatewayOptions> options) => _options = options.Value.Tracing;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
