@@ -31,6 +31,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<ClusterGateRegistry>();
+        services.AddSingleton<DestinationBacklogs>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<AccessLogWriter>();
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());

@@ -25,6 +25,9 @@ internal sealed class GatewayRequestFeature
 
     public DestinationLease? Lease { get; set; }
 
+    /// <summary>The upstream's load report on this response, when it sent a valid one.</summary>
+    public LoadReport? LoadReport { get; set; }
+
     /// <summary>Why the gateway answered itself, when it did (a <see cref="Problems.GatewayProblems"/> reason).</summary>
     public string? Rejection { get; set; }
 }

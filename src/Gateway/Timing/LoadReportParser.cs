@@ -4,12 +4,20 @@ namespace Gateway.Timing;
 
 /// <summary>
 /// Parses the ORCA text form of <c>endpoint-load-metrics</c>:
-/// <c>TEXT named_metrics.inflight=3, named_metrics.limit=12</c>. Unknown metrics are skipped.
+/// <c>TEXT named_metrics.inflight=3, named_metrics.limit=12, named_metrics.backlog=40, named_metrics.backlog_age_ms=900</c>.
+/// Unknown metrics are skipped.
 /// </summary>
 internal static class LoadReportParser
 {
     private const string InFlightKey = "named_metrics.inflight";
     private const string LimitKey = "named_metrics.limit";
+    private const string BacklogKey = "named_metrics.backlog";
+    private const string BacklogAgeKey = "named_metrics.backlog_age_ms";
+    private const string TenantBacklogKey = "named_metrics.tenant_backlog";
+    private const string TenantBacklogAgeKey = "named_metrics.tenant_backlog_age_ms";
+
+    /// <summary>Counts and ages above this are not believable (ages: about 31 years).</summary>
+    private const double MaxFigure = 1e12;
 
     /// <summary>False when the header is not ORCA text or a known metric has a value out of range.</summary>
     public static bool TryParse(ReadOnlySpan<char> header, out LoadReport report)
@@ -22,6 +30,8 @@ internal static class LoadReportParser
         }
 
         int? inFlight = null, limit = null;
+        long? backlog = null, tenantBacklog = null;
+        double? backlogAge = null, tenantBacklogAge = null;
         foreach (var range in header[5..].Split(','))
         {
             var pair = header[5..][range].Trim();
@@ -61,9 +71,41 @@ internal static class LoadReportParser
 
                 limit = (int)Math.Round(value);
             }
+            else if (key.SequenceEqual(BacklogKey) || key.SequenceEqual(TenantBacklogKey))
+            {
+                if (value < 0 || value > MaxFigure)
+                {
+                    return false;
+                }
+
+                if (key.SequenceEqual(BacklogKey))
+                {
+                    backlog = (long)Math.Round(value);
+                }
+                else
+                {
+                    tenantBacklog = (long)Math.Round(value);
+                }
+            }
+            else if (key.SequenceEqual(BacklogAgeKey) || key.SequenceEqual(TenantBacklogAgeKey))
+            {
+                if (value < 0 || value > MaxFigure)
+                {
+                    return false;
+                }
+
+                if (key.SequenceEqual(BacklogAgeKey))
+                {
+                    backlogAge = value;
+                }
+                else
+                {
+                    tenantBacklogAge = value;
+                }
+            }
         }
 
-        report = new LoadReport(inFlight, limit);
+        report = new LoadReport(inFlight, limit, backlog, backlogAge, tenantBacklog, tenantBacklogAge);
         return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using Gateway.Configuration;
+using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Microsoft.Extensions.Primitives;
 using Yarp.ReverseProxy.Transforms;
@@ -13,7 +14,8 @@ namespace Gateway.Timing;
 /// sending and as soon as response headers arrive), reads the upstream's Server-Timing and load report,
 /// and derives the upstream-local queueing estimate. Bad upstream headers are counted and ignored.
 /// </summary>
-internal sealed class UpstreamTimingTransformProvider(TimeProvider time, GatewayMetrics metrics, LiveGatewayOptions options)
+internal sealed class UpstreamTimingTransformProvider(
+    TimeProvider time, GatewayMetrics metrics, LiveGatewayOptions options, DestinationBacklogs backlogs)
     : ITransformProvider
 {
     private const string LoadReportHeader = "endpoint-load-metrics";
@@ -76,18 +78,29 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
             metrics.RecordHeaderError(HeaderErrorKinds.ServerTimingInvalid);
         }
 
-        if (feature.Lease is { } lease)
+        var proxy = context.HttpContext.GetReverseProxyFeature();
+        var destinationId = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "unknown";
+        var report = default(LoadReport);
+        if (!upstream.Headers.NonValidated.TryGetValues(LoadReportHeader, out var loadValues))
         {
-            var report = default(LoadReport);
-            if (!upstream.Headers.NonValidated.TryGetValues(LoadReportHeader, out var loadValues))
+            // Only the concurrency gate relies on a report with every response; elsewhere it is optional.
+            if (feature.Lease is not null)
             {
                 metrics.RecordHeaderError(HeaderErrorKinds.LoadReportMissing);
             }
-            else if (!LoadReportParser.TryParse(Joined(loadValues), out report))
-            {
-                metrics.RecordHeaderError(HeaderErrorKinds.LoadReportInvalid);
-            }
+        }
+        else if (LoadReportParser.TryParse(Joined(loadValues), out report))
+        {
+            feature.LoadReport = report;
+            backlogs.Record(proxy.Cluster.Config.ClusterId, destinationId, report);
+        }
+        else
+        {
+            metrics.RecordHeaderError(HeaderErrorKinds.LoadReportInvalid);
+        }
 
+        if (feature.Lease is { } lease)
+        {
             // An empty report still matters: it tells the gate this upstream will not teach it a limit.
             lease.Gate.ReportLoad(lease, report.InFlight, report.Limit, roundTrip, feature.UpstreamLocalQueue);
             if (options.Current.LoadBalancing.ReleaseOn == SlotRelease.ResponseHeaders)
@@ -97,10 +110,9 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider time, Gateway
             }
         }
 
-        var proxy = context.HttpContext.GetReverseProxyFeature();
         metrics.RecordUpstream(
             proxy.Cluster.Config.ClusterId,
-            proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "unknown",
+            destinationId,
             roundTrip,
             feature.AppDuration,
             feature.UpstreamLocalQueue);
