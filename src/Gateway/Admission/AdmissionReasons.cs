@@ -5,4 +5,10 @@ internal static class AdmissionReasons
 {
     public const string Rate = "tenant_rate_limited";
     public const string Concurrency = "tenant_concurrency_limited";
+
+    /// <summary>503: the cluster's backlog is older than an SLO and the request's priority class is being shed.</summary>
+    public const string Overloaded = "overloaded";
+
+    /// <summary>400: the class header names no configured class.</summary>
+    public const string InvalidClass = "invalid_priority_class";
 }

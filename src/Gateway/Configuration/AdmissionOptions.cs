@@ -23,4 +23,34 @@ public sealed class AdmissionOptions
 
     /// <summary>Tenants by name: their tier and any limit of their own. Default none.</summary>
     public IDictionary<string, TenantOptions> Tenants { get; set; } = new Dictionary<string, TenantOptions>(StringComparer.Ordinal);
+
+    public const string DefaultClassName = "default";
+
+    /// <summary>
+    /// Priority classes by name, each with its rank and backlog SLO. <c>high</c> (priority 2, 5 s), <c>default</c>
+    /// (1, 30 s) and <c>low</c> (0, 5 min) exist unless configured otherwise; configuring one changes its values.
+    /// </summary>
+    public IDictionary<string, PriorityClassOptions> Classes { get; set; } = new Dictionary<string, PriorityClassOptions>(StringComparer.Ordinal)
+    {
+        ["high"] = new() { Priority = 2, Slo = TimeSpan.FromSeconds(5) },
+        [DefaultClassName] = new() { Priority = 1, Slo = TimeSpan.FromSeconds(30) },
+        ["low"] = new() { Priority = 0, Slo = TimeSpan.FromMinutes(5) },
+    };
+
+    /// <summary>The class of a request whose route and headers name none. Default <c>default</c>; must be a class.</summary>
+    public string DefaultClass { get; set; } = DefaultClassName;
+
+    /// <summary>
+    /// The request header that names a class (default <c>X-Priority-Class</c>); it overrides the route's
+    /// <c>Gateway.PriorityClass</c>. Empty turns the header off. The header is passed on to the upstream.
+    /// </summary>
+    public string ClassHeader { get; set; } = "X-Priority-Class";
+
+    public BackpressureOptions Backpressure { get; set; } = new();
+
+    /// <summary>
+    /// A tenant's admission state is dropped after this long without a request (default 10 min), once nothing of it
+    /// is in flight and its bucket would be full again: a fresh state then behaves the same.
+    /// </summary>
+    public TimeSpan IdleTenantExpiry { get; set; } = TimeSpan.FromMinutes(10);
 }

@@ -39,6 +39,11 @@ internal sealed class ReverseProxyConfigValidator(IConfiguration configuration, 
             {
                 failures.Add($"{metadata.Path}:{key} {problem}.");
             }
+
+            if (metadata[GatewayMetadata.PriorityClass] is { } priorityClass && !options.Admission.Classes.ContainsKey(priorityClass))
+            {
+                failures.Add($"{metadata.Path}:{GatewayMetadata.PriorityClass} '{priorityClass}' is not a class under Gateway:Admission:Classes; known: {string.Join(", ", options.Admission.Classes.Keys.Order(StringComparer.Ordinal))}.");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);

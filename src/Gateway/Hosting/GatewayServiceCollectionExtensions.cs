@@ -40,6 +40,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddGatewayContext();
         services.AddSingleton<TenantStateRegistry>();
+        services.AddSingleton<ClassShedding>();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

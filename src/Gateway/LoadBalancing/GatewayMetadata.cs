@@ -17,6 +17,9 @@ internal static class GatewayMetadata
     /// <summary>Route: <c>true</c> marks an enqueue route, where per-tenant admission applies.</summary>
     public const string Enqueue = "Gateway.Enqueue";
 
+    /// <summary>Route: the priority class of its enqueue requests, unless the class header names one.</summary>
+    public const string PriorityClass = "Gateway.PriorityClass";
+
     public static bool IsEnqueueRoute(IReadOnlyDictionary<string, string>? metadata) =>
         metadata is not null && metadata.TryGetValue(Enqueue, out var value) && bool.TryParse(value, out var on) && on;
 

@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Gateway.Admission;
+using Gateway.Configuration;
 using Gateway.Context;
 using Gateway.LoadBalancing;
 using MetricsExposition;
@@ -30,8 +32,11 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _admission;
     private readonly long[] _headerErrors = new long[HeaderErrorKinds.All.Count];
 
-    public GatewayMetrics(IMeterFactory meterFactory, ClusterGateRegistry gates)
+    public GatewayMetrics(
+        IMeterFactory meterFactory, ClusterGateRegistry gates, TenantStateRegistry tenants, ClassShedding shedding, IServiceProvider services)
     {
+        // Resolved on first scrape, not injected: validating the options lists the balancing policies, which may record here.
+        var options = new Lazy<LiveGatewayOptions>(services.GetRequiredService<LiveGatewayOptions>);
         var meter = meterFactory.Create(MeterName);
         var advice = new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets.Seconds };
         _requests = meter.CreateCounter<long>("gateway.requests", "{request}", "Proxied requests by route, cluster, destination and status code.");
@@ -62,6 +67,18 @@ internal sealed class GatewayMetrics
         _admission = meter.CreateCounter<long>(
             "gateway.admission.decisions", "{request}",
             "Enqueue-route admission decisions by tenant (configured tenants, anonymous, other), outcome and reason.");
+
+        meter.CreateObservableGauge("gateway.admission.tokens", () => TenantMeasurements(tenants, options.Value.Current.Admission, TenantFigure.Tokens),
+            "{token}", "Tokens in each tenant's bucket now; other is the sum over unlisted tenants.");
+        meter.CreateObservableGauge("gateway.admission.effective_rate", () => TenantMeasurements(tenants, options.Value.Current.Admission, TenantFigure.EffectiveRate),
+            "{request}/s", "The rate each tenant's last enqueue was admitted against, after backlog backpressure; other is the sum.");
+        meter.CreateObservableGauge("gateway.admission.backlog_age", () => TenantMeasurements(tenants, options.Value.Current.Admission, TenantFigure.BacklogAge),
+            "s", "The age of each tenant's oldest job in the upstream's backlog, as last reported; other is the oldest of unlisted tenants.");
+        meter.CreateObservableGauge("gateway.admission.tenants", () => tenants.Count, "{tenant}",
+            "Tenants with admission state in memory (idle ones are dropped after Gateway:Admission:IdleTenantExpiry).");
+        meter.CreateObservableGauge("gateway.admission.shed_level", () => shedding.All.Select(
+            c => new Measurement<int>(c.Level, new KeyValuePair<string, object?>("cluster", c.ClusterId))), "{level}",
+            "Priority levels a cluster sheds now, lowest first: 0 none; 1 the lowest class; and so on.");
 
         // Every kind is always exposed, at 0 until it happens, so rate() and alerts work from the first scrape.
         meter.CreateObservableCounter("gateway.upstream.header_errors", () => HeaderErrorKinds.All.Select(
@@ -155,6 +172,42 @@ internal sealed class GatewayMetrics
 
     public void RecordConnectError(string cluster, string destination) =>
         _connectErrors.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", destination));
+
+    private enum TenantFigure
+    {
+        Tokens,
+        EffectiveRate,
+        BacklogAge,
+    }
+
+    /// <summary>
+    /// One figure per configured tenant with state, anonymous and other. Unlisted tenants fold into <c>other</c> (sum
+    /// of tokens and rates, oldest backlog), so the label stays bounded however many tenants the identity provider has.
+    /// </summary>
+    private static IEnumerable<Measurement<double>> TenantMeasurements(TenantStateRegistry tenants, AdmissionOptions admission, TenantFigure figure)
+    {
+        var states = tenants.Tenants.Select(t => (Label: AdmissionMiddleware.Label(admission, t.Key), Tenant: (string?)t.Key, State: t.Value))
+            .Append((Label: AdmissionMiddleware.AnonymousLabel, Tenant: null, State: tenants.Anonymous));
+        foreach (var group in states.GroupBy(s => s.Label, StringComparer.Ordinal))
+        {
+            double? value = null;
+            foreach (var (_, tenant, state) in group)
+            {
+                var one = figure switch
+                {
+                    TenantFigure.Tokens => state.Bucket.Peek(state.EffectiveRate, TenantLimits.Resolve(admission, tenant).Burst),
+                    TenantFigure.EffectiveRate => double.IsNaN(state.EffectiveRate) ? (double?)null : state.EffectiveRate,
+                    _ => state.OldestBacklogAgeMs(admission.Backpressure.ReportTtl) / 1000,
+                };
+                value = one is not { } v ? value : figure == TenantFigure.BacklogAge ? Math.Max(value ?? 0, v) : (value ?? 0) + v;
+            }
+
+            if (value is { } total)
+            {
+                yield return new Measurement<double>(total, new KeyValuePair<string, object?>("tenant", group.Key));
+            }
+        }
+    }
 
     private static IEnumerable<Measurement<int>> DestinationMeasurements(ClusterGateRegistry gates, bool limit)
     {
