@@ -36,6 +36,7 @@ public sealed class DashboardTests
     ];
 
     private static readonly string QdelayToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 });
+    private static readonly string TenantToken = TestTokens.Hs256(new Dictionary<string, object> { ["tenant"] = "acme" });
     private static readonly string ForgedToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 }, key: "a-key-the-gateway-does-not-know-32-bytes");
 
     private static readonly TimeSpan ScrapeInterval = TimeSpan.FromSeconds(1);
@@ -156,13 +157,25 @@ public sealed class DashboardTests
     private static Task<ServerProcess> StartUpstreamAsync() => ServerProcess.StartDemoUpstreamAsync(
         "--DemoUpstream:Slots=2", "--DemoUpstream:ServiceTime=const:5ms", "--Logging:LogLevel:Default=Warning");
 
-    /// <summary>One destination held to one request in flight with a queue of two, so bursts get 503 queue_full.</summary>
+    /// <summary>
+    /// One destination held to one request in flight with a queue of two, so bursts get 503 queue_full; POST /jobs is
+    /// an enqueue route where tenant acme's bucket (burst 2, a token every 2 s) refuses some of its jobs.
+    /// </summary>
     private static GatewayConfigFile GatewayConfig(ServerProcess upstream) =>
         new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], metadata: new Dictionary<string, string>
         {
             [GatewayMetadata.ConcurrencyLimit] = "1",
             [GatewayMetadata.QueueLength] = "2",
-        }).Set("Gateway:Authentication:HmacKey", JsonValue.Create(TestTokens.HmacKey));
+        })
+        .Set("ReverseProxy:Routes:jobs", new JsonObject
+        {
+            ["ClusterId"] = "test",
+            ["Match"] = new JsonObject { ["Path"] = "/jobs", ["Methods"] = new JsonArray("POST") },
+            ["Metadata"] = new JsonObject { [GatewayMetadata.Enqueue] = "true" },
+        })
+        .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.5))
+        .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2))
+        .Set("Gateway:Authentication:HmacKey", JsonValue.Create(TestTokens.HmacKey));
 
     /// <summary>
     /// Rounds of: sequential requests, a concurrent burst larger than limit + queue (so some are rejected), a
@@ -202,6 +215,15 @@ public sealed class DashboardTests
             job.Method = HttpMethod.Post;
             job.Content = new StringContent("""{"work_ms":1}""", Encoding.UTF8, "application/json");
             Count(codes, await SendAsync(client, job));
+
+            // Tenant admission: acme's jobs on the enqueue route, more than its bucket allows.
+            for (var i = 0; i < 2; i++)
+            {
+                var tenantJob = Get(new Uri(gateway, "/jobs"), TenantToken);
+                tenantJob.Method = HttpMethod.Post;
+                tenantJob.Content = new StringContent("""{"work_ms":1}""", Encoding.UTF8, "application/json");
+                Count(codes, await SendAsync(client, tenantJob));
+            }
         }
 
         return codes;
