@@ -28,11 +28,14 @@ for port in "${upstream_ports[@]}"; do
   pids+=($!)
 done
 # Development, so the X-Qdelay header can stand in for a signed token's qdelay claim in the demo. /jobs goes to one
-# upstream: a job lives in the memory of the process that accepted it. (Switches, not appsettings.json, so these demo
-# routes never leak into a --config set-up.)
+# upstream: a job lives in the memory of the process that accepted it. POST /jobs is an enqueue route, so tenant
+# admission applies (without a token: the anonymous tier, 5/s, burst 10); polls go through the other route.
+# (Switches, not appsettings.json, so these demo routes never leak into a --config set-up.)
 dotnet src/Gateway/bin/Release/net10.0/Gateway.dll --urls "$gateway_url" --environment Development \
   --Gateway:Qdelay:AllowDevelopmentHeader=true \
   --ReverseProxy:Routes:jobs:ClusterId=jobs --ReverseProxy:Routes:jobs:Match:Path='/jobs/{**rest}' \
+  --ReverseProxy:Routes:jobs-enqueue:ClusterId=jobs --ReverseProxy:Routes:jobs-enqueue:Match:Path=/jobs \
+  --ReverseProxy:Routes:jobs-enqueue:Match:Methods:0=POST --ReverseProxy:Routes:jobs-enqueue:Metadata:Gateway.Enqueue=true \
   --ReverseProxy:Clusters:jobs:LoadBalancingPolicy=ConcurrencyAware \
   --ReverseProxy:Clusters:jobs:Destinations:upstream-1:Address="http://127.0.0.1:${upstream_ports[0]}/" "$@" &
 pids+=($!)
@@ -50,7 +53,7 @@ wait_for "$gateway_url/healthz"
 
 cat <<MSG
 
-Gateway:       $gateway_url   (ConcurrencyAware over 3 upstreams; /jobs on upstream-1; Development: X-Qdelay accepted)
+Gateway:       $gateway_url   (ConcurrencyAware over 3 upstreams; /jobs on upstream-1, POST admitted per tenant; Development: X-Qdelay accepted)
 DemoUpstreams: http://127.0.0.1:5001  http://127.0.0.1:5002  http://127.0.0.1:5003   (12 slots, exp:mean=20ms)
 
 Try:
