@@ -337,6 +337,29 @@ public sealed class ShuffleShardPolicyTests
         Assert.Same(anonymous, policy.PickDestination(Request(""), state, cluster.Destinations));
     }
 
+    [Fact]
+    public void PickDestination_WithBacklogReports_DoesNotAllocate()
+    {
+        var cluster = new TestCluster(8, new Dictionary<string, string> { [GatewayMetadata.ShardSize] = "3" });
+        var backlogs = new DestinationBacklogs(cluster.Time);
+        var policy = new ShuffleShardPolicy(backlogs, cluster.Time, Ttl);
+        var state = new ClusterState("c", cluster.Model);
+        var request = Request("acme");
+        foreach (var destination in cluster.Destinations)
+        {
+            ReportBacklog(backlogs, destination, 3);
+        }
+
+        policy.PickDestination(request, state, cluster.Destinations);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            policy.PickDestination(request, state, cluster.Destinations);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     [Theory]
     [InlineData("0")]
     [InlineData("-1")]
