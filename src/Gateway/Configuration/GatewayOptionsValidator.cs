@@ -36,6 +36,11 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Lb}:LoadReportTtl must be positive, got {options.LoadBalancing.LoadReportTtl}.");
         }
 
+        if (options.LoadBalancing.BacklogReportTtl <= TimeSpan.Zero)
+        {
+            failures.Add($"{Lb}:BacklogReportTtl must be positive, got {options.LoadBalancing.BacklogReportTtl}.");
+        }
+
         const string Metrics = GatewayOptions.SectionName + ":Metrics";
         if (string.IsNullOrWhiteSpace(options.Metrics.Path) || !options.Metrics.Path.StartsWith('/'))
         {

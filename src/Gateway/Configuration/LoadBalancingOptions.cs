@@ -24,6 +24,13 @@ public sealed class LoadBalancingOptions
     public TimeSpan LoadReportTtl { get; set; } = TimeSpan.FromMilliseconds(250);
 
     /// <summary>
+    /// How long a destination's reported backlog (<c>named_metrics.backlog</c>) counts for <c>ShuffleShard</c>; an
+    /// older report counts as no backlog, so a destination that drained while no traffic reached it gets traffic
+    /// again. Default 5 s.
+    /// </summary>
+    public TimeSpan BacklogReportTtl { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
     /// When a request stops counting against its destination's concurrency limit. <c>ResponseHeaders</c> (the
     /// default) frees the slot as soon as the upstream's response headers arrive: an API server's worker is
     /// free once it has produced its response, and waiting for the body to be relayed would leave the slot idle

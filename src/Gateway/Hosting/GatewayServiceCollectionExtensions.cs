@@ -37,6 +37,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<AccessLogWriter>());
         services.AddSingleton<ILoadBalancingPolicy, LeastOutstandingPolicy>();
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
+        services.AddSingleton<ILoadBalancingPolicy, ShuffleShardPolicy>();
         services.AddProblemDetails();
         services.AddGatewayContext();
         services.AddSingleton<TenantStateRegistry>();

@@ -14,6 +14,9 @@ internal static class GatewayMetadata
     /// <summary>Cluster: overrides <c>Gateway:Queue:Timeout</c> (a TimeSpan such as 00:00:05).</summary>
     public const string QueueTimeout = "Gateway.QueueTimeout";
 
+    /// <summary>Cluster: how many destinations each tenant's shard holds under <c>ShuffleShard</c> (default 2).</summary>
+    public const string ShardSize = "Gateway.ShardSize";
+
     /// <summary>Route: <c>true</c> marks an enqueue route, where per-tenant admission applies.</summary>
     public const string Enqueue = "Gateway.Enqueue";
 
@@ -61,6 +64,11 @@ internal static class GatewayMetadata
         if (metadata.TryGetValue(QueueTimeout, out var timeout) && ReadTimeSpan(metadata, QueueTimeout) is not { Ticks: > 0 })
         {
             yield return (QueueTimeout, $"must be a positive TimeSpan such as 00:00:05, got '{timeout}'");
+        }
+
+        if (metadata.TryGetValue(ShardSize, out var shardSize) && ReadPositiveInt(metadata, ShardSize) is null)
+        {
+            yield return (ShardSize, $"must be an integer of at least 1, got '{shardSize}'");
         }
     }
 

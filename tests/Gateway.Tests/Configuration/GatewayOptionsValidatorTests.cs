@@ -18,7 +18,7 @@ public sealed class GatewayOptionsValidatorTests
         var options = new GatewayOptions
         {
             Queue = { MaxLength = -1, Timeout = TimeSpan.Zero, RetryAfterSeconds = -2 },
-            LoadBalancing = { DefaultConcurrencyLimit = 0, LoadReportTtl = TimeSpan.FromSeconds(-1) },
+            LoadBalancing = { DefaultConcurrencyLimit = 0, LoadReportTtl = TimeSpan.FromSeconds(-1), BacklogReportTtl = TimeSpan.Zero },
         };
 
         var result = Validator.Validate(null, options);
@@ -28,7 +28,7 @@ public sealed class GatewayOptionsValidatorTests
         foreach (var key in new[]
         {
             "Gateway:Queue:MaxLength", "Gateway:Queue:Timeout", "Gateway:Queue:RetryAfterSeconds",
-            "Gateway:LoadBalancing:DefaultConcurrencyLimit", "Gateway:LoadBalancing:LoadReportTtl",
+            "Gateway:LoadBalancing:DefaultConcurrencyLimit", "Gateway:LoadBalancing:LoadReportTtl", "Gateway:LoadBalancing:BacklogReportTtl",
         })
         {
             Assert.Contains(key, failures, StringComparison.Ordinal);

@@ -73,6 +73,23 @@ public sealed class LiveGatewayOptionsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
     }
 
+    [Fact]
+    public async Task ShardSizeEditedToABadValue_IsLoggedNamingTheKeyAndRequestsKeepWorking()
+    {
+        await using var upstream = await HeaderEchoUpstream.StartAsync();
+        using var config = new GatewayConfigFile().AddCluster(
+            "test", GatewayPolicies.ShuffleShard, [upstream.Address], metadata: new Dictionary<string, string> { [GatewayMetadata.ShardSize] = "2" });
+        var logs = new CapturingLoggerProvider();
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
+        using var client = new HttpClient();
+
+        config.Set("ReverseProxy:Clusters:test:Metadata", new JsonObject { [GatewayMetadata.ShardSize] = "0" }).Write();
+        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
+            "ReverseProxy:Clusters:test:Metadata:Gateway.ShardSize must be an integer of at least 1, got '0'", StringComparison.Ordinal)));
+
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a"))).StatusCode);
+    }
+
     private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
 

@@ -8,6 +8,7 @@ public sealed class StartupConfigurationTests
     [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.ConcurrencyLimit=0", "ReverseProxy:Clusters:demo:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1")]
     [InlineData("--ReverseProxy:Clusters:demo:Destinations:upstream-1:Metadata:Gateway.ConcurrencyLimit=-3", "ReverseProxy:Clusters:demo:Destinations:upstream-1:Metadata:Gateway.ConcurrencyLimit")]
     [InlineData("--Gateway:Queue:MaxLength=-1", "Gateway:Queue:MaxLength must be 0 or more")]
+    [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.ShardSize=0", "ReverseProxy:Clusters:demo:Metadata:Gateway.ShardSize must be an integer of at least 1, got '0'")]
     [InlineData("--ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength=-5", "ReverseProxy:Clusters:demo:Metadata:Gateway.QueueLength must be an integer of at least 0")]
     [InlineData("--Gateway:Queue:Timeout=soon", "Gateway:Queue:Timeout")]
     [InlineData("--Gateway:LoadBalancing:DefaultConcurrencyLimit=0", "Gateway:LoadBalancing:DefaultConcurrencyLimit must be at least 1")]
