@@ -8,6 +8,7 @@ namespace Gateway.LoadTests.NoisyNeighbor;
 /// <param name="Share">The share of its rate that A, B and C send, in both phases.</param>
 /// <param name="Factor">The multiple of its rate that D sends in the noisy phase.</param>
 /// <param name="Seconds">Length of each phase.</param>
+/// <param name="Rounds">Rounds of one phase of each kind, in counterbalanced order (see <see cref="Order"/>).</param>
 /// <param name="WarmUpSeconds">All four tenants at <see cref="Share"/> before the baseline; not measured.</param>
 /// <param name="Workers">DemoUpstream's job workers (<c>DemoUpstream:Jobs:Concurrency</c>).</param>
 /// <param name="WorkMs">Each job's <c>work_ms</c>.</param>
@@ -22,6 +23,7 @@ internal sealed record NoisyNeighborOptions(
     double Share,
     double Factor,
     int Seconds,
+    int Rounds,
     int WarmUpSeconds,
     int Workers,
     int WorkMs,
@@ -35,7 +37,7 @@ internal sealed record NoisyNeighborOptions(
     public const double MaxUtilization = 0.8;
 
     public static NoisyNeighborOptions Defaults { get; } = new(
-        RatePerSecond: 20, Burst: 20, Share: 0.5, Factor: 10, Seconds: 30, WarmUpSeconds: 5, Workers: 4, WorkMs: 50, SloMs: 5000,
+        RatePerSecond: 20, Burst: 20, Share: 0.5, Factor: 10, Seconds: 30, Rounds: 2, WarmUpSeconds: 10, Workers: 4, WorkMs: 50, SloMs: 5000,
         MaxP99Ratio: 1.2, PatientClients: 5, Seed: 1, OutputDirectory: "loadtests/results");
 
     public const string Usage = """
@@ -43,16 +45,19 @@ internal sealed record NoisyNeighborOptions(
 
         One DemoUpstream (jobs API) behind one gateway whose /jobs route is an enqueue route, HS256 tokens for tenants
         A, B, C and D, each admitted at --rate with --burst. After a warm-up, A, B and C send POST /jobs at --share of
-        their rate (Poisson) for --seconds without D (baseline), then --seconds more while D sends at --factor times its
-        rate (noisy). Reports per tenant and phase: sent, 202, 429, other, enqueue p50/p99, the p99 ratio, D's Retry-After
-        values, and how long A's, B's and C's jobs waited to start against --slo-ms. Exits 1 if an acceptance item fails.
+        their rate (Poisson) throughout; phases of --seconds alternate between D silent (baseline) and D sending at
+        --factor times its rate (noisy), --rounds times each, in the order noisy, baseline, baseline, noisy, ... so that
+        drift and warm-up weigh on both alike. Reports per tenant and phase: sent, 202, 429, other, enqueue p50/p99, the
+        p99 ratio, D's Retry-After values, and how long A's, B's and C's jobs waited to start against --slo-ms. Exits 1
+        if an acceptance item fails.
 
           --rate R            every tenant's admitted rate per second                 (default 20)
           --burst N           every tenant's bucket size                              (default 20)
           --share S           share of its rate A, B and C send, in (0, 1]            (default 0.5)
           --factor F          multiple of its rate D sends in the noisy phase, > 1    (default 10)
           --seconds N         length of each phase, 5-600                             (default 30)
-          --warmup-seconds N  all four tenants at --share first, not measured, 0-120  (default 5)
+          --rounds N          phases of each kind, 1-10                               (default 2)
+          --warmup-seconds N  all four tenants at --share first, not measured, 0-120  (default 10)
           --workers N         DemoUpstream job workers                                (default 4)
           --work-ms N         each job's work_ms                                      (default 50)
           --slo-ms N          SLO for the oldest job of A, B and C (start - visible)  (default 5000)
@@ -79,6 +84,7 @@ internal sealed record NoisyNeighborOptions(
                 "--share" => options with { Share = ParseShare(value) },
                 "--factor" => options with { Factor = ParseFactor(value) },
                 "--seconds" => options with { Seconds = OptionValue.Int(args[i], value, 5, 600) },
+                "--rounds" => options with { Rounds = OptionValue.Int(args[i], value, 1, 10) },
                 "--warmup-seconds" => options with { WarmUpSeconds = OptionValue.Int(args[i], value, 0, 120) },
                 "--workers" => options with { Workers = OptionValue.Int(args[i], value, 1, 256) },
                 "--work-ms" => options with { WorkMs = OptionValue.Int(args[i], value, 1, 60_000) },
@@ -107,6 +113,27 @@ internal sealed record NoisyNeighborOptions(
         return options;
     }
 
+    /// <summary>
+    /// The phases after the warm-up: round i is noisy then baseline when i is even, baseline then noisy when odd
+    /// (N B B N …), so a trend over the run, and warm-up the run did not quite finish, count against both kinds alike
+    /// (and with one round, against the noisy phase).
+    /// </summary>
+    public IReadOnlyList<NoisyNeighborPhase> Order => [.. Enumerable.Range(0, Rounds).SelectMany(i => i % 2 == 0
+        ? new[] { NoisyNeighborPhase.Noisy, NoisyNeighborPhase.Baseline }
+        : [NoisyNeighborPhase.Baseline, NoisyNeighborPhase.Noisy])];
+
+    /// <summary>The phase at <paramref name="offsetSeconds"/> from the start of the run; past the end, the last one.</summary>
+    public NoisyNeighborPhase PhaseAt(double offsetSeconds)
+    {
+        if (offsetSeconds < WarmUpSeconds)
+        {
+            return NoisyNeighborPhase.WarmUp;
+        }
+
+        var order = Order;
+        return order[Math.Min(order.Count - 1, (int)((offsetSeconds - WarmUpSeconds) / Seconds))];
+    }
+
     /// <summary>What each of A, B and C sends, in both phases.</summary>
     public double QuietRatePerSecond => Share * RatePerSecond;
 
@@ -124,7 +151,7 @@ internal sealed record NoisyNeighborOptions(
 
     public string CommandLine => string.Create(
         CultureInfo.InvariantCulture,
-        $"loadtests/run.sh noisy-neighbor --rate {RatePerSecond} --burst {Burst} --share {Share} --factor {Factor} --seconds {Seconds} --warmup-seconds {WarmUpSeconds} --workers {Workers} --work-ms {WorkMs} --slo-ms {SloMs} --max-p99-ratio {MaxP99Ratio} --patient {PatientClients} --seed {Seed}");
+        $"loadtests/run.sh noisy-neighbor --rate {RatePerSecond} --burst {Burst} --share {Share} --factor {Factor} --seconds {Seconds} --rounds {Rounds} --warmup-seconds {WarmUpSeconds} --workers {Workers} --work-ms {WorkMs} --slo-ms {SloMs} --max-p99-ratio {MaxP99Ratio} --patient {PatientClients} --seed {Seed}");
 
     private static double ParseShare(string value) =>
         double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var share) && share is > 0 and <= 1

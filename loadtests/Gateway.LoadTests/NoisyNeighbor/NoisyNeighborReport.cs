@@ -40,8 +40,8 @@ internal sealed class NoisyNeighborReport
         IReadOnlyList<PatientOutcome> patient)
     {
         var report = new NoisyNeighborReport(options) { Patient = patient };
-        var groups = requests.ToDictionary(p => p.Key, p => p.Value.ToLookup(r => NoisyNeighborScenario.PhaseOf(options, r.ScheduledMs / 1000)));
-        var pooledGroups = NoisyNeighborScenario.QuietTenants.SelectMany(t => requests[t]).ToLookup(r => NoisyNeighborScenario.PhaseOf(options, r.ScheduledMs / 1000));
+        var groups = requests.ToDictionary(p => p.Key, p => p.Value.ToLookup(r => options.PhaseAt(r.ScheduledMs / 1000)));
+        var pooledGroups = NoisyNeighborScenario.QuietTenants.SelectMany(t => requests[t]).ToLookup(r => options.PhaseAt(r.ScheduledMs / 1000));
         foreach (var tenant in NoisyNeighborScenario.Tenants.Append(Pooled))
         {
             var quiet = tenant != NoisyNeighborScenario.NoisyTenant;
@@ -80,7 +80,7 @@ internal sealed class NoisyNeighborReport
         report.NoisyAdmitted = report.Row(NoisyNeighborScenario.NoisyTenant, NoisyNeighborPhase.Noisy).Accepted;
         foreach (var phase in Measured)
         {
-            report.QueueAgePeakMs[phase] = queueAges.Where(s => NoisyNeighborScenario.PhaseOf(options, s.AtSeconds) == phase)
+            report.QueueAgePeakMs[phase] = queueAges.Where(s => options.PhaseAt(s.AtSeconds) == phase)
                 .Select(s => s.AgeSeconds * 1000).DefaultIfEmpty(double.NaN).Max();
         }
 
@@ -96,7 +96,7 @@ internal sealed class NoisyNeighborReport
         var refused = RetryAfterValues.Values.Sum();
         Acceptance.Add(new AcceptanceItem(
             d.Rejected > 0 && RetryAfterValid == refused,
-            Invariant($"D gets 429s with valid Retry-After: {d.Rejected:N0} of its {d.Sent:N0} requests in the noisy phase refused; {RetryAfterValid:N0} of {refused:N0} 429s carry integer seconds ≥ 1 ({Distribution()}).")));
+            Invariant($"D gets 429s with valid Retry-After: {d.Rejected:N0} of its {d.Sent:N0} requests in the noisy phases refused; {RetryAfterValid:N0} of {refused:N0} 429s carry integer seconds ≥ 1 ({Distribution()}).")));
         if (Patient.Count > 0)
         {
             var admitted = Patient.Count(p => p.Admitted);
@@ -129,7 +129,7 @@ internal sealed class NoisyNeighborReport
     {
         var o = Options;
         writer.WriteLine(Invariant(
-            $"Tenants A, B, C and D are each admitted at {o.RatePerSecond:0.##}/s (burst {o.Burst}). A, B and C send {o.QuietRatePerSecond:0.##}/s each (Poisson) in both phases; D sends nothing in the baseline and {o.NoisyRatePerSecond:0.##}/s ({o.Factor:0.##}×) in the noisy phase. One DemoUpstream, {o.Workers} job workers × work_ms {o.WorkMs} = {o.CapacityJobsPerSecond:0.#} jobs/s; admitted load in the noisy phase ≈ {o.AdmittedJobsPerSecond:0.#} jobs/s ({o.AdmittedJobsPerSecond * 100 / o.CapacityJobsPerSecond:0}% of capacity). Warm-up {o.WarmUpSeconds} s, then {o.Seconds} s per phase."));
+            $"Tenants A, B, C and D are each admitted at {o.RatePerSecond:0.##}/s (burst {o.Burst}). A, B and C send {o.QuietRatePerSecond:0.##}/s each (Poisson) in both phases; D sends nothing in the baseline and {o.NoisyRatePerSecond:0.##}/s ({o.Factor:0.##}×) in the noisy phase. One DemoUpstream, {o.Workers} job workers × work_ms {o.WorkMs} = {o.CapacityJobsPerSecond:0.#} jobs/s; admitted load in the noisy phase ≈ {o.AdmittedJobsPerSecond:0.#} jobs/s ({o.AdmittedJobsPerSecond * 100 / o.CapacityJobsPerSecond:0}% of capacity). Warm-up {o.WarmUpSeconds} s, then {o.Rounds} phase(s) of each kind, {o.Seconds} s each, in the order {string.Join(", ", o.Order.Select(PhaseName))}; each row sums a tenant's phases of one kind."));
         writer.WriteLine();
         writer.WriteLine("| tenant | phase | offered (req/s) | sent | 202 | 429 | other | enqueue p50 / p99 (ms) | p99 with D / without D |");
         writer.WriteLine("|---|---|--:|--:|--:|--:|--:|--:|--:|");
@@ -150,7 +150,7 @@ internal sealed class NoisyNeighborReport
 
         writer.WriteLine();
         writer.WriteLine(Invariant(
-            $"Queue `default`, all tenants together (`demo_jobs_oldest_age_seconds`, scraped every second): peak {Ms(QueueAgePeakMs[NoisyNeighborPhase.Baseline], "0")} ms in the baseline, {Ms(QueueAgePeakMs[NoisyNeighborPhase.Noisy], "0")} ms in the noisy phase. D was admitted {NoisyAdmitted:N0} times in the noisy phase (its rate × {o.Seconds} s + burst = {(o.RatePerSecond * o.Seconds) + o.Burst:N0}); its 429s' Retry-After values: {Distribution()}."));
+            $"Queue `default`, all tenants together (`demo_jobs_oldest_age_seconds`, scraped every second): peak {Ms(QueueAgePeakMs[NoisyNeighborPhase.Baseline], "0")} ms without D, {Ms(QueueAgePeakMs[NoisyNeighborPhase.Noisy], "0")} ms with D. D was admitted {NoisyAdmitted:N0} times in its noisy phases (at most its rate × {o.Rounds * o.Seconds} s + burst per phase = {(o.RatePerSecond * o.Seconds * o.Rounds) + (o.Burst * o.Rounds):N0}); its 429s' Retry-After values: {Distribution()}."));
         writer.WriteLine();
         foreach (var item in Acceptance)
         {

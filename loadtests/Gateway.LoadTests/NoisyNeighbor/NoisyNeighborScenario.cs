@@ -14,8 +14,8 @@ namespace Gateway.LoadTests.NoisyNeighbor;
 /// <summary>
 /// Issue 6's acceptance on real processes: tenants A, B and C enqueue jobs at half their rate while tenant D bursts at
 /// ten times its rate. One DemoUpstream runs the jobs; one gateway in front makes <c>/jobs</c> an enqueue route with
-/// per-tenant token buckets, and tenants come from HS256 tokens. The same processes run a baseline without D and then
-/// the noisy phase, so the comparison is paired on one machine. D must get 429s with valid Retry-After, and A, B and C
+/// per-tenant token buckets, and tenants come from HS256 tokens. The same processes alternate phases without D
+/// (baseline) and with D (noisy) while A, B and C keep sending, so the comparison is paired on one machine. D must get 429s with valid Retry-After, and A, B and C
 /// no rejections, an enqueue p99 close to the baseline's, and jobs that start within the SLO.
 /// </summary>
 internal static partial class NoisyNeighborScenario
@@ -60,7 +60,7 @@ internal static partial class NoisyNeighborScenario
         var jobsUrl = new Uri(gateway.BaseAddress, "/jobs");
 
         Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"noisy-neighbor: warm-up {options.WarmUpSeconds} s, baseline {options.Seconds} s (A, B, C at {options.QuietRatePerSecond:0.##}/s each), noisy {options.Seconds} s (+ D at {options.NoisyRatePerSecond:0.##}/s) …"));
+            $"noisy-neighbor: warm-up {options.WarmUpSeconds} s, then {string.Join(", ", options.Order)} phases of {options.Seconds} s; A, B, C at {options.QuietRatePerSecond:0.##}/s each, D at {options.NoisyRatePerSecond:0.##}/s when noisy …"));
         using var generator = new LoadGenerator();
         using var scraper = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var sampler = new QueueAgeSampler(scraper, upstream.BaseAddress, Queue, TimeProvider.System);
@@ -122,7 +122,8 @@ internal static partial class NoisyNeighborScenario
 
     /// <summary>
     /// One tenant's schedule over the whole run. A, B and C send at their share throughout; D sends at the same share
-    /// in the warm-up (so its 429 path is warm too), nothing in the baseline (its bucket refills), then its burst.
+    /// in the warm-up (so its 429 path is warm too), nothing in baseline phases (its bucket refills), and its burst in
+    /// noisy ones.
     /// </summary>
     private static LoadPlan Plan(NoisyNeighborOptions options, string tenant, string token, byte[] body, int seed)
     {
@@ -135,14 +136,17 @@ internal static partial class NoisyNeighborScenario
             phases.Add(LoadPhase.Steady(quiet, TimeSpan.FromSeconds(options.WarmUpSeconds)));
         }
 
-        phases.Add(LoadPhase.Steady(noisy ? 0 : quiet, phase));
-        phases.Add(LoadPhase.Steady(noisy ? options.NoisyRatePerSecond : quiet, phase));
+        foreach (var kind in options.Order)
+        {
+            phases.Add(LoadPhase.Steady(!noisy ? quiet : kind == NoisyNeighborPhase.Noisy ? options.NoisyRatePerSecond : 0, phase));
+        }
+
         var expected = phases.Sum(p => p.ExpectedArrivals);
         return new LoadPlan
         {
             Phases = phases,
             MaxRequests = (int)Math.Ceiling((expected * 1.5) + 100),
-            MaxDuration = TimeSpan.FromSeconds(options.WarmUpSeconds + (2 * options.Seconds) + 60),
+            MaxDuration = TimeSpan.FromSeconds(options.WarmUpSeconds + (options.Order.Count * options.Seconds) + 60),
             Seed = seed,
             Method = HttpMethod.Post,
             Body = body,
@@ -151,11 +155,6 @@ internal static partial class NoisyNeighborScenario
             RequestTimeout = TimeSpan.FromSeconds(30),
         };
     }
-
-    public static NoisyNeighborPhase PhaseOf(NoisyNeighborOptions options, double offsetSeconds) =>
-        offsetSeconds < options.WarmUpSeconds ? NoisyNeighborPhase.WarmUp
-        : offsetSeconds < options.WarmUpSeconds + options.Seconds ? NoisyNeighborPhase.Baseline
-        : NoisyNeighborPhase.Noisy;
 
     /// <summary>A Retry-After the client can act on: whole seconds (the delta form), at least 1.</summary>
     public static bool IsValidRetryAfter(string? value) =>
@@ -213,7 +212,7 @@ internal static partial class NoisyNeighborScenario
         var jobs = requests
             .SelectMany(pair => pair.Value
                 .Where(r => r.Status == 202 && r.Captured[LocationHeader] is not null)
-                .Select(r => (Tenant: pair.Key, Phase: PhaseOf(options, r.ScheduledMs / 1000), Location: r.Captured[LocationHeader]!)))
+                .Select(r => (Tenant: pair.Key, Phase: options.PhaseAt(r.ScheduledMs / 1000), Location: r.Captured[LocationHeader]!)))
             .Where(j => j.Phase != NoisyNeighborPhase.WarmUp)
             .ToList();
         var waits = new Dictionary<(string, NoisyNeighborPhase), List<double>>();

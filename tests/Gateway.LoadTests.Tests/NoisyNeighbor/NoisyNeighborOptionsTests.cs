@@ -8,13 +8,13 @@ public sealed class NoisyNeighborOptionsTests
     public void Parse_TheReproduceCommand_GivesBackTheSameOptions()
     {
         var options = NoisyNeighborOptions.Parse([
-            "--rate", "12.5", "--burst", "30", "--share", "0.4", "--factor", "8", "--seconds", "20", "--warmup-seconds", "0",
+            "--rate", "12.5", "--burst", "30", "--share", "0.4", "--factor", "8", "--seconds", "20", "--rounds", "3", "--warmup-seconds", "0",
             "--workers", "6", "--work-ms", "40", "--slo-ms", "2000", "--max-p99-ratio", "1.5", "--patient", "0", "--seed", "7"]);
 
         var again = NoisyNeighborOptions.Parse(options.CommandLine["loadtests/run.sh noisy-neighbor ".Length..].Split(' '));
 
         Assert.Equal(options, again);
-        Assert.Equal(new NoisyNeighborOptions(12.5, 30, 0.4, 8, 20, 0, 6, 40, 2000, 1.5, 0, 7, "loadtests/results"), again);
+        Assert.Equal(new NoisyNeighborOptions(12.5, 30, 0.4, 8, 20, 3, 0, 6, 40, 2000, 1.5, 0, 7, "loadtests/results"), again);
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class NoisyNeighborOptionsTests
     {
         var options = NoisyNeighborOptions.Parse([]);
 
-        Assert.Equal(new NoisyNeighborOptions(20, 20, 0.5, 10, 30, 5, 4, 50, 5000, 1.2, 5, 1, "loadtests/results"), options);
+        Assert.Equal(new NoisyNeighborOptions(20, 20, 0.5, 10, 30, 2, 10, 4, 50, 5000, 1.2, 5, 1, "loadtests/results"), options);
         Assert.Equal(10, options.QuietRatePerSecond);
         Assert.Equal(200, options.NoisyRatePerSecond);
         Assert.Equal(80, options.CapacityJobsPerSecond);
@@ -36,6 +36,7 @@ public sealed class NoisyNeighborOptionsTests
     [InlineData(new[] { "--share", "1.5" }, "--share must be a share")]
     [InlineData(new[] { "--factor", "1" }, "--factor must be a multiple")]
     [InlineData(new[] { "--seconds", "4" }, "--seconds must be 5 to 600")]
+    [InlineData(new[] { "--rounds", "0" }, "--rounds must be 1 to 10")]
     [InlineData(new[] { "--warmup-seconds", "-1" }, "--warmup-seconds must be 0 to 120")]
     [InlineData(new[] { "--workers", "0" }, "--workers must be 1 to 256")]
     [InlineData(new[] { "--work-ms", "ten" }, "--work-ms must be 1 to 60000")]
@@ -63,6 +64,32 @@ public sealed class NoisyNeighborOptionsTests
     }
 
     [Theory]
+    [InlineData(1, "Noisy,Baseline")]
+    [InlineData(2, "Noisy,Baseline,Baseline,Noisy")]
+    [InlineData(3, "Noisy,Baseline,Baseline,Noisy,Noisy,Baseline")]
+    public void Order_IsCounterbalanced_NoisyFirst(int rounds, string expected)
+    {
+        var options = NoisyNeighborOptions.Parse(["--rounds", rounds.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+
+        Assert.Equal(expected, string.Join(',', options.Order));
+    }
+
+    [Theory]
+    [InlineData(0, "WarmUp")]
+    [InlineData(9.999, "WarmUp")]
+    [InlineData(10, "Noisy")]
+    [InlineData(39.9, "Noisy")]
+    [InlineData(40, "Baseline")]
+    [InlineData(99.9, "Baseline")]
+    [InlineData(100, "Noisy")]
+    [InlineData(129.9, "Noisy")]
+    [InlineData(500, "Noisy")]
+    public void PhaseAt_SplitsTheRunAtPhaseEnds_AndKeepsTheLastPhasePastTheEnd(double seconds, string expected)
+    {
+        Assert.Equal(expected, NoisyNeighborOptions.Defaults.PhaseAt(seconds).ToString());
+    }
+
+    [Theory]
     [InlineData(new[] { "--help" }, true)]
     [InlineData(new[] { "-h" }, true)]
     [InlineData(new string[0], false)]
@@ -75,7 +102,7 @@ public sealed class NoisyNeighborOptionsTests
     [Fact]
     public void Usage_NamesEveryOption()
     {
-        foreach (var option in new[] { "--rate", "--burst", "--share", "--factor", "--seconds", "--warmup-seconds", "--workers", "--work-ms", "--slo-ms", "--max-p99-ratio", "--patient", "--seed", "--out" })
+        foreach (var option in new[] { "--rate", "--burst", "--share", "--factor", "--seconds", "--rounds", "--warmup-seconds", "--workers", "--work-ms", "--slo-ms", "--max-p99-ratio", "--patient", "--seed", "--out" })
         {
             Assert.Contains(option + " ", NoisyNeighborOptions.Usage, StringComparison.Ordinal);
         }

@@ -28,16 +28,4 @@ public sealed class NoisyNeighborScenarioTests
     {
         Assert.Equal(expected, NoisyNeighborScenario.BacklogAgeMs(header));
     }
-
-    [Theory]
-    [InlineData(0, "WarmUp")]
-    [InlineData(4.999, "WarmUp")]
-    [InlineData(5, "Baseline")]
-    [InlineData(34.9, "Baseline")]
-    [InlineData(35, "Noisy")]
-    [InlineData(70, "Noisy")]
-    public void PhaseOf_SplitsTheRunAtTheWarmUpAndBaselineEnds(double seconds, string expected)
-    {
-        Assert.Equal(Enum.Parse<NoisyNeighborPhase>(expected), NoisyNeighborScenario.PhaseOf(NoisyNeighborOptions.Defaults, seconds));
-    }
 }
