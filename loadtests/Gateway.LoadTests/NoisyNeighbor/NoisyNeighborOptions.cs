@@ -123,16 +123,11 @@ internal sealed record NoisyNeighborOptions(
         : [NoisyNeighborPhase.Baseline, NoisyNeighborPhase.Noisy])];
 
     /// <summary>The phase at <paramref name="offsetSeconds"/> from the start of the run; past the end, the last one.</summary>
-    public NoisyNeighborPhase PhaseAt(double offsetSeconds)
-    {
-        if (offsetSeconds < WarmUpSeconds)
-        {
-            return NoisyNeighborPhase.WarmUp;
-        }
+    public NoisyNeighborPhase PhaseAt(double offsetSeconds) => SegmentAt(offsetSeconds) is { } segment ? Order[segment] : NoisyNeighborPhase.WarmUp;
 
-        var order = Order;
-        return order[Math.Min(order.Count - 1, (int)((offsetSeconds - WarmUpSeconds) / Seconds))];
-    }
+    /// <summary>The index in <see cref="Order"/> of the phase at <paramref name="offsetSeconds"/>; null in the warm-up.</summary>
+    public int? SegmentAt(double offsetSeconds) =>
+        offsetSeconds < WarmUpSeconds ? null : Math.Min((2 * Rounds) - 1, (int)((offsetSeconds - WarmUpSeconds) / Seconds));
 
     /// <summary>What each of A, B and C sends, in both phases.</summary>
     public double QuietRatePerSecond => Share * RatePerSecond;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gateway.LoadGen;
 
 namespace Gateway.LoadTests.NoisyNeighbor;
@@ -27,6 +28,12 @@ internal sealed class NoisyNeighborReport
 
     /// <summary>The queue's <c>demo_jobs_oldest_age_seconds</c> peak per phase, in ms (NaN without samples).</summary>
     public Dictionary<NoisyNeighborPhase, double> QueueAgePeakMs { get; } = [];
+
+    /// <summary>
+    /// A, B and C's enqueue p99 pooled, for each phase in run order: how far two phases of the same kind differ shows
+    /// how much of the ratio is this machine's noise.
+    /// </summary>
+    public List<double> SegmentP99Ms { get; } = [];
 
     public List<AcceptanceItem> Acceptance { get; } = [];
 
@@ -77,6 +84,10 @@ internal sealed class NoisyNeighborReport
             report.RetryAfterValid += NoisyNeighborScenario.IsValidRetryAfter(refused.Captured[NoisyNeighborScenario.RetryAfterHeader]) ? 1 : 0;
         }
 
+        var bySegment = NoisyNeighborScenario.QuietTenants.SelectMany(t => requests[t])
+            .Where(r => r.Error is null)
+            .ToLookup(r => options.SegmentAt(r.ScheduledMs / 1000));
+        report.SegmentP99Ms.AddRange(options.Order.Select((_, i) => LatencySummary.Of(bySegment[i].Select(r => r.LatencyMs)).P99));
         report.NoisyAdmitted = report.Row(NoisyNeighborScenario.NoisyTenant, NoisyNeighborPhase.Noisy).Accepted;
         foreach (var phase in Measured)
         {
@@ -140,6 +151,9 @@ internal sealed class NoisyNeighborReport
         }
 
         writer.WriteLine();
+        writer.WriteLine(Invariant(
+            $"A, B and C's enqueue p99 pooled, phase by phase: {string.Join(", ", o.Order.Select((phase, i) => Invariant($"{PhaseName(phase)} {Ms(SegmentP99Ms[i], "0.0")} ms")))}."));
+        writer.WriteLine();
         writer.WriteLine(Invariant($"| tenant | phase | jobs | start wait p50 / p99 / max (ms) | tenant's oldest waiting job at each enqueue, max (ms) | within SLO {o.SloMs} ms |"));
         writer.WriteLine("|---|---|--:|--:|--:|---|");
         foreach (var r in Rows)
@@ -186,12 +200,18 @@ internal sealed class NoisyNeighborReport
             retry_after_values = RetryAfterValues,
             retry_after_valid = RetryAfterValid,
             noisy_admitted = NoisyAdmitted,
+            segment_p99_ms = SegmentP99Ms.Select(Finite),
             patient = Patient,
             queue_age_peak_ms = QueueAgePeakMs.ToDictionary(p => PhaseName(p.Key), p => Finite(p.Value)),
             acceptance = Acceptance.Select(a => a.ToString()),
             reproduce = Options.CommandLine,
         },
-        new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower });
+        new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+            Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+        });
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 

@@ -90,6 +90,18 @@ public sealed class NoisyNeighborOptionsTests
     }
 
     [Theory]
+    [InlineData(5, null)]
+    [InlineData(10, 0)]
+    [InlineData(45, 1)]
+    [InlineData(75, 2)]
+    [InlineData(129.9, 3)]
+    [InlineData(1000, 3)]
+    public void SegmentAt_CountsPhasesAfterTheWarmUp(double seconds, int? expected)
+    {
+        Assert.Equal(expected, NoisyNeighborOptions.Defaults.SegmentAt(seconds));
+    }
+
+    [Theory]
     [InlineData(new[] { "--help" }, true)]
     [InlineData(new[] { "-h" }, true)]
     [InlineData(new string[0], false)]
