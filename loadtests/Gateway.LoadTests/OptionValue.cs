@@ -13,4 +13,9 @@ internal static class OptionValue
         int.TryParse(value, CultureInfo.InvariantCulture, out var n) && n >= min && n <= max
             ? n
             : throw new ArgumentException($"{option} must be {min} to {max}, got '{value}'");
+
+    public static double Double(string option, string value, double min, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var x) && double.IsFinite(x) && x >= min && x <= max
+            ? x
+            : throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"{option} must be {min} to {max}, got '{value}'"));
 }

@@ -1,4 +1,5 @@
 using Gateway.LoadGen;
+using Gateway.LoadTests.NoisyNeighbor;
 using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.Race;
 using Gateway.LoadTests.ScrapeCost;
@@ -23,6 +24,7 @@ try
         "overhead" => await OverheadScenario.RunAsync(OverheadOptions.Parse(rest)),
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
         "race" => await RaceScenario.RunAsync(RaceOptions.Parse(rest)),
+        "noisy-neighbor" => await NoisyNeighborScenario.RunAsync(rest),
         _ => Usage(),
     };
 }
@@ -65,6 +67,11 @@ static int Usage()
           race [--jobs 20] [--qdelay-ms 2000] [--sleep-ms 500] [--work-ms 50]
               Clients racing background jobs: one sleeps a fixed time and reads once, one waits on its job token,
               each run with a token without qdelay and with one. Shows which client is right once jobs are delayed.
+
+          noisy-neighbor [--rate 20] [--burst 20] [--share 0.5] [--factor 10] [--seconds 30] [--slo-ms 5000] ...
+              Tenants A, B and C enqueue jobs at half their rate, without and then with tenant D bursting at 10x its
+              rate: D's 429s and Retry-After, A/B/C rejections, enqueue p99 ratio and job start waits against the SLO.
+              loadtests/run.sh noisy-neighbor --help lists the options.
         """);
     return 2;
 }

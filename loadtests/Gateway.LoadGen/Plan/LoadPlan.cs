@@ -32,6 +32,18 @@ public sealed record LoadPlan
     /// </summary>
     public Func<long, string>? PathAndQuery { get; init; }
 
+    /// <summary>The request method. Default GET.</summary>
+    public HttpMethod Method { get; init; } = HttpMethod.Get;
+
+    /// <summary>
+    /// The request body, sent with every request (e.g. a job for <c>POST /jobs</c>); null sends none. Its media type
+    /// is <see cref="BodyContentType"/>.
+    /// </summary>
+    public ReadOnlyMemory<byte>? Body { get; init; }
+
+    /// <summary>The <c>Content-Type</c> of <see cref="Body"/>. Default <c>application/json</c>.</summary>
+    public string BodyContentType { get; init; } = "application/json";
+
     /// <summary>Response headers to keep per request, e.g. <c>X-Demo-Queue-Ms</c>; see <see cref="RequestRecord.Captured"/>.</summary>
     public IReadOnlyList<string> CaptureHeaders { get; init; } = [];
 
@@ -70,6 +82,16 @@ public sealed record LoadPlan
         if (RequestTimeout <= TimeSpan.Zero || RequestTimeout > LongestTime)
         {
             throw new ArgumentException($"must be positive and at most {LongestTime.TotalDays} days, got {RequestTimeout}", nameof(RequestTimeout));
+        }
+
+        if (Method is null)
+        {
+            throw new ArgumentException("a method is needed", nameof(Method));
+        }
+
+        if (Body is not null && !System.Net.Http.Headers.MediaTypeHeaderValue.TryParse(BodyContentType, out _))
+        {
+            throw new ArgumentException($"'{BodyContentType}' is not a media type", nameof(BodyContentType));
         }
 
         using var probe = new HttpRequestMessage();

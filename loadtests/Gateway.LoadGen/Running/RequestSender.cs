@@ -21,7 +21,13 @@ internal sealed class RequestSender(HttpMessageInvoker invoker, LoadPlan shape, 
         timeout.CancelAfter(shape.RequestTimeout);
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
+            using var request = new HttpRequestMessage(shape.Method, uri);
+            if (shape.Body is { } body)
+            {
+                request.Content = new ReadOnlyMemoryContent(body);
+                request.Content.Headers.TryAddWithoutValidation("Content-Type", shape.BodyContentType);
+            }
+
             foreach (var (name, value) in shape.Headers)
             {
                 request.Headers.TryAddWithoutValidation(name, value);

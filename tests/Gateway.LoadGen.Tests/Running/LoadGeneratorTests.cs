@@ -205,6 +205,7 @@ public sealed class LoadGeneratorTests
         await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 0), targets));
         await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 10) with { MaxDuration = TimeSpan.Zero }, targets));
         await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 10) with { Headers = [new("Content-Type", "text/plain")] }, targets));
+        await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 10) with { Body = new byte[1], BodyContentType = "not a type" }, targets));
         await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 10), [new LoadTarget("t", [])]));
         await Assert.ThrowsAsync<ArgumentException>(() => generator.RunAsync(Plan(10, 10), [new LoadTarget("t", [new Uri("/rel", UriKind.Relative)])]));
     }

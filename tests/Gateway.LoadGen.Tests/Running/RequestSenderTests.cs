@@ -44,6 +44,32 @@ public sealed class RequestSenderTests
     }
 
     [Fact]
+    public async Task SendAsync_PlanWithMethodAndBody_SendsThemOnEveryRequest()
+    {
+        string? seen = null;
+        using var invoker = new HttpMessageInvoker(new FakeHandler(request =>
+        {
+            seen = $"{request.Method} {request.Content!.Headers.ContentType} {request.Content.ReadAsStringAsync().Result}";
+            return new HttpResponseMessage(HttpStatusCode.Accepted);
+        }));
+        var plan = new LoadPlan
+        {
+            Phases = [LoadPhase.Steady(1, TimeSpan.FromSeconds(1))],
+            MaxRequests = 1,
+            MaxDuration = TimeSpan.FromSeconds(10),
+            Method = HttpMethod.Post,
+            Body = """{"work_ms":5}"""u8.ToArray(),
+        };
+        var sender = new RequestSender(invoker, plan, new RunClock(), new RunCounters());
+        var now = Stopwatch.GetTimestamp();
+
+        var record = await sender.SendAsync(0, new Uri("http://127.0.0.1:9/"), now, now, CancellationToken.None);
+
+        Assert.Equal(202, record.Status);
+        Assert.Equal("""POST application/json {"work_ms":5}""", seen);
+    }
+
+    [Fact]
     public async Task SendAsync_HandlerThrows_RecordsTheErrorKindInsteadOfThrowing()
     {
         var record = await SendAsync(TimeSpan.Zero, _ => throw new HttpRequestException(
