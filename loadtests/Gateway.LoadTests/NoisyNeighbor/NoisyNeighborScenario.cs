@@ -108,7 +108,9 @@ internal static partial class NoisyNeighborScenario
             .Set("ReverseProxy:Routes:jobs:Match:Path", JsonValue.Create("/jobs/{**rest}"))
             .Set("ReverseProxy:Routes:jobs:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
             .Set("Gateway:Authentication:HmacKey", JsonValue.Create(key))
-            .Set("Gateway:Timing:AccessLog", JsonValue.Create(false));
+            .Set("Gateway:Timing:AccessLog", JsonValue.Create(false))
+            // The jobs' class carries the scenario's SLO, so backlog backpressure acts on the SLO the report checks.
+            .Set("Gateway:Admission:Classes:default:Slo", JsonValue.Create(TimeSpan.FromMilliseconds(options.SloMs).ToString("c", CultureInfo.InvariantCulture)));
         foreach (var tenant in Tenants)
         {
             config
