@@ -12,7 +12,8 @@ namespace Gateway.Admission;
 /// and its token bucket, or 429 with an exact <c>Retry-After</c> and a problem+json body naming the tenant and the
 /// reason. Every enqueue response carries <c>RateLimit-Policy</c> and <c>RateLimit</c> (IETF httpapi draft).
 /// </summary>
-internal sealed class AdmissionMiddleware(RequestDelegate next, LiveGatewayOptions options, TenantStateRegistry tenants, GatewayMetrics metrics)
+internal sealed class AdmissionMiddleware(
+    RequestDelegate next, LiveGatewayOptions options, TenantStateRegistry tenants, ITenantBuckets buckets, GatewayMetrics metrics)
 {
     public const string AnonymousLabel = "anonymous";
     public const string OtherLabel = "other";
@@ -39,7 +40,13 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, LiveGatewayOptio
 
         try
         {
-            var decision = state.Bucket.TryTake(limits.RatePerSecond, limits.Burst);
+            var decision = await buckets.TakeAsync(tenant, limits.RatePerSecond, limits.Burst, context.RequestAborted);
+            if (decision.Unavailable)
+            {
+                await UnavailableAsync(context, tenant, label, decision.RetryAfter);
+                return;
+            }
+
             context.Response.OnStarting(() =>
             {
                 WriteRateLimitHeaders(context.Response, limits, decision);
@@ -67,6 +74,15 @@ internal sealed class AdmissionMiddleware(RequestDelegate next, LiveGatewayOptio
         return GatewayProblems.WriteAsync(
             context, StatusCodes.Status429TooManyRequests, reason, "Tenant limit reached",
             $"Tenant '{tenant ?? AnonymousLabel}': {detail}", retryAfter: retryAfter, tenant: tenant ?? AnonymousLabel);
+    }
+
+    private Task UnavailableAsync(HttpContext context, string? tenant, string label, TimeSpan retryAfter)
+    {
+        metrics.RecordAdmission(label, admitted: false, AdmissionReasons.Unavailable);
+        return GatewayProblems.WriteAsync(
+            context, StatusCodes.Status503ServiceUnavailable, AdmissionReasons.Unavailable, "Admission unavailable",
+            "The shared tenant limits cannot be checked right now and the gateway is set to fail closed.", retryAfter: retryAfter,
+            tenant: tenant ?? AnonymousLabel);
     }
 
     /// <summary>

@@ -23,4 +23,7 @@ public sealed class AdmissionOptions
 
     /// <summary>Tenants by name: their tier and any limit of their own. Default none.</summary>
     public IDictionary<string, TenantOptions> Tenants { get; set; } = new Dictionary<string, TenantOptions>(StringComparer.Ordinal);
+
+    /// <summary>Buckets shared by every replica through Redis. Default off: each replica's buckets are its own.</summary>
+    public AdmissionRedisOptions Redis { get; set; } = new();
 }

@@ -39,7 +39,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
         services.AddProblemDetails();
         services.AddGatewayContext();
-        services.AddSingleton<TenantStateRegistry>();
+        services.AddGatewayAdmission();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

@@ -1,0 +1,117 @@
+namespace Gateway.Admission.Redis;
+
+/// <summary>
+/// One tenant's tokens reserved by this replica from the shared bucket, served without a Redis round trip. At most one
+/// reservation is under way at a time and every request that needs it waits on the same one. Tokens older than the
+/// reserve lifetime are dropped rather than hoarded; after the shared bucket said it is empty, requests are refused
+/// locally, with its exact wait, until its next token is due. Also holds the local bucket fail-open falls back to.
+/// </summary>
+internal sealed class TenantReservoir(TimeProvider time)
+{
+    private readonly Lock _sync = new();
+    private int _tokens;
+    private long _reservedAt;
+    private long _emptyUntil;
+    private double _sharedRemaining;
+    private Task<RedisGrant>? _reservation;
+
+    /// <summary>This replica's share of the tenant's limits while Redis cannot be reached (fail-open).</summary>
+    public TokenBucket Fallback { get; } = new(time);
+
+    /// <summary>Reserved tokens held now (stale ones included until the next take drops them).</summary>
+    public int Reserved
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _tokens;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Answers from what this replica knows: a reserved token, or a refusal while the shared bucket is known to be
+    /// empty. <c>null</c> when only Redis can answer. <paramref name="reserveMore"/> says a reservation should start
+    /// in the background because the reserve is down to <paramref name="lowWater"/>.
+    /// </summary>
+    public BucketDecision? TryTake(double ratePerSecond, int burst, int lowWater, TimeSpan lifetime, out bool reserveMore)
+    {
+        var now = time.GetTimestamp();
+        lock (_sync)
+        {
+            reserveMore = false;
+            if (_tokens > 0 && time.GetElapsedTime(_reservedAt, now) > lifetime)
+            {
+                _tokens = 0;
+            }
+
+            if (_tokens > 0)
+            {
+                _tokens--;
+                reserveMore = _tokens <= lowWater && _reservation is null && now >= _emptyUntil;
+                var remaining = Math.Min(burst, _tokens + _sharedRemaining);
+                return new BucketDecision(true, remaining, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(0, burst - remaining) / ratePerSecond));
+            }
+
+            if (now < _emptyUntil)
+            {
+                var wait = time.GetElapsedTime(now, _emptyUntil);
+                return new BucketDecision(false, _sharedRemaining, wait, TimeSpan.FromSeconds(Math.Max(0, burst - _sharedRemaining) / ratePerSecond));
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>The reservation under way, or a new one made by <paramref name="reserve"/>; its grant is added here.</summary>
+    public Task<RedisGrant> ReserveAsync(Func<Task<RedisGrant>> reserve)
+    {
+        TaskCompletionSource<RedisGrant> mine;
+        lock (_sync)
+        {
+            if (_reservation is { } underWay)
+            {
+                return underWay;
+            }
+
+            mine = new TaskCompletionSource<RedisGrant>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _reservation = mine.Task;
+        }
+
+        _ = CompleteAsync(mine, reserve);
+        return mine.Task;
+    }
+
+    private async Task CompleteAsync(TaskCompletionSource<RedisGrant> reservation, Func<Task<RedisGrant>> reserve)
+    {
+        try
+        {
+            var grant = await reserve();
+            var now = time.GetTimestamp();
+            lock (_sync)
+            {
+                if (grant.Granted > 0)
+                {
+                    _tokens += grant.Granted;
+                    _reservedAt = now;
+                }
+
+                _sharedRemaining = grant.Remaining;
+                _emptyUntil = grant.Remaining < 1 ? now + (long)(grant.RetryAfter.TotalSeconds * time.TimestampFrequency) : 0;
+                _reservation = null;
+            }
+
+            reservation.SetResult(grant);
+        }
+        catch (Exception ex)
+        {
+            lock (_sync)
+            {
+                _reservation = null;
+            }
+
+            reservation.SetException(ex);
+        }
+    }
+}
