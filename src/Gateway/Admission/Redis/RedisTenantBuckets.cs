@@ -60,7 +60,7 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
         // A reservation can be used up by other requests waiting on it; then one more is made.
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            if (reservoir.TryTake(ratePerSecond, burst, batch / 2, redis.ReserveLifetime, out var reserveMore) is { } local)
+            if (reservoir.TryTake(ratePerSecond, burst, batch, redis.ReserveLifetime, out var reserveMore) is { } local)
             {
                 if (reserveMore)
                 {
@@ -72,7 +72,8 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
 
             try
             {
-                await reservoir.ReserveAsync(() => ReserveAsync(redis.KeyPrefix + key, ratePerSecond, burst, batch)).WaitAsync(cancellationToken);
+                var want = reservoir.Want(batch);
+                await reservoir.ReserveAsync(() => ReserveAsync(redis.KeyPrefix + key, ratePerSecond, burst, want)).WaitAsync(cancellationToken);
             }
             catch (Exception) when (!cancellationToken.IsCancellationRequested)
             {

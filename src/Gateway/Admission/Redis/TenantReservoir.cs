@@ -12,7 +12,7 @@ internal sealed class TenantReservoir(TimeProvider time)
     private int _tokens;
     private long _reservedAt;
     private long _emptyUntil;
-    private double _sharedRemaining;
+    private double _sharedRemaining = double.PositiveInfinity; // Unknown until the first grant.
     private Task<RedisGrant>? _reservation;
 
     /// <summary>This replica's share of the tenant's limits while Redis cannot be reached (fail-open).</summary>
@@ -33,9 +33,9 @@ internal sealed class TenantReservoir(TimeProvider time)
     /// <summary>
     /// Answers from what this replica knows: a reserved token, or a refusal while the shared bucket is known to be
     /// empty. <c>null</c> when only Redis can answer. <paramref name="reserveMore"/> says a reservation should start
-    /// in the background because the reserve is down to <paramref name="lowWater"/>.
+    /// in the background because the reserve is down to half a <paramref name="batch"/> and the shared bucket had plenty.
     /// </summary>
-    public BucketDecision? TryTake(double ratePerSecond, int burst, int lowWater, TimeSpan lifetime, out bool reserveMore)
+    public BucketDecision? TryTake(double ratePerSecond, int burst, int batch, TimeSpan lifetime, out bool reserveMore)
     {
         var now = time.GetTimestamp();
         lock (_sync)
@@ -49,7 +49,7 @@ internal sealed class TenantReservoir(TimeProvider time)
             if (_tokens > 0)
             {
                 _tokens--;
-                reserveMore = _tokens <= lowWater && _reservation is null && now >= _emptyUntil;
+                reserveMore = batch > 1 && _tokens <= batch / 2 && _reservation is null && now >= _emptyUntil && _sharedRemaining >= batch;
                 var remaining = Math.Min(burst, _tokens + _sharedRemaining);
                 return new BucketDecision(true, remaining, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(0, burst - remaining) / ratePerSecond));
             }
@@ -61,6 +61,19 @@ internal sealed class TenantReservoir(TimeProvider time)
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// How many tokens to reserve: the batch while the shared bucket had plenty at the last look, else one. A tenant at
+    /// its limit has replicas competing for each token; reserving ahead then would hand them to whichever replica asks
+    /// first, unfairly, and tokens reserved by a replica that has no request for them are lost to all.
+    /// </summary>
+    public int Want(int batch)
+    {
+        lock (_sync)
+        {
+            return _sharedRemaining >= batch ? batch : 1;
         }
     }
 
