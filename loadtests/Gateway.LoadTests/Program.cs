@@ -1,6 +1,7 @@
 using Gateway.LoadGen;
 using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.Race;
+using Gateway.LoadTests.ReplicasRedis;
 using Gateway.LoadTests.ScrapeCost;
 using Gateway.LoadTests.UlqSweep;
 using Gateway.Simulator;
@@ -23,6 +24,7 @@ try
         "overhead" => await OverheadScenario.RunAsync(OverheadOptions.Parse(rest)),
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
         "race" => await RaceScenario.RunAsync(RaceOptions.Parse(rest)),
+        "replicas-redis" => await ReplicasRedisScenario.RunAsync(ReplicasRedisOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -65,6 +67,11 @@ static int Usage()
           race [--jobs 20] [--qdelay-ms 2000] [--sleep-ms 500] [--work-ms 50]
               Clients racing background jobs: one sleeps a fixed time and reads once, one waits on its job token,
               each run with a token without qdelay and with one. Shows which client is right once jobs are delayed.
+
+          replicas-redis [--rate 100] [--replicas 3] [--seconds 30] [--compare on] [--outage on]
+              Gateway replicas sharing one tenant's bucket through redis-server: admitted rate against the configured
+              one, Redis round trips per request and added latency (local, one call per request, reserved batches),
+              then Redis killed and restarted under traffic: 5xx, fail-open takeover time, recovery.
         """);
     return 2;
 }

@@ -57,31 +57,26 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
         var reservoir = _reservoirs.GetOrAdd(key, _ => new TenantReservoir(_time));
         var batch = BatchSize(ratePerSecond, burst, redis);
 
-        // A reservation can be used up by other requests waiting on it; then one more is made.
-        for (var attempt = 0; attempt < 3; attempt++)
+        if (reservoir.TryTake(ratePerSecond, burst, batch, redis.ReserveLifetime, out var topUp) is { } local)
         {
-            if (reservoir.TryTake(ratePerSecond, burst, batch, redis.ReserveLifetime, out var reserveMore) is { } local)
+            if (topUp)
             {
-                if (reserveMore)
-                {
-                    _ = ReserveInBackgroundAsync(reservoir, redis.KeyPrefix + key, ratePerSecond, burst, batch);
-                }
-
-                return local;
+                _ = TopUpAsync(reservoir, redis.KeyPrefix + key, ratePerSecond, burst, batch);
             }
 
-            try
-            {
-                var want = reservoir.Want(batch);
-                await reservoir.ReserveAsync(() => ReserveAsync(redis.KeyPrefix + key, ratePerSecond, burst, want)).WaitAsync(cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                return Degraded(reservoir, ratePerSecond, burst, redis);
-            }
+            return local;
         }
 
-        return new BucketDecision(false, 0, TimeSpan.FromMilliseconds(Math.Ceiling(1000 / ratePerSecond)), TimeSpan.FromSeconds(burst / ratePerSecond));
+        try
+        {
+            var want = reservoir.Want(batch);
+            return await reservoir.TakeFromSharedAsync(() => TakeAsync(redis.KeyPrefix + key, ratePerSecond, burst, want), ratePerSecond, burst)
+                .WaitAsync(cancellationToken);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            return Degraded(reservoir, ratePerSecond, burst, redis);
+        }
     }
 
     /// <summary>
@@ -106,19 +101,19 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
         return reservoir.Fallback.TryTake(ratePerSecond / redis.Replicas, Math.Max(1, burst / redis.Replicas));
     }
 
-    private async Task ReserveInBackgroundAsync(TenantReservoir reservoir, string key, double ratePerSecond, int burst, int batch)
+    private async Task TopUpAsync(TenantReservoir reservoir, string key, double ratePerSecond, int burst, int batch)
     {
         try
         {
-            await reservoir.ReserveAsync(() => ReserveAsync(key, ratePerSecond, burst, batch));
+            await reservoir.TopUpAsync(() => TakeAsync(key, ratePerSecond, burst, batch));
         }
         catch (Exception)
         {
-            // Counted and logged by ReserveAsync; the next request that finds the reserve empty falls back.
+            // Counted and logged by TakeAsync; the next request that finds the reserve empty falls back.
         }
     }
 
-    private async Task<RedisGrant> ReserveAsync(string key, double ratePerSecond, int burst, int batch)
+    private async Task<RedisGrant> TakeAsync(string key, double ratePerSecond, int burst, int batch)
     {
         try
         {

@@ -1,8 +1,8 @@
 namespace Gateway.Admission.Redis;
 
 /// <summary>
-/// One tenant's tokens reserved by this replica from the shared bucket, served without a Redis round trip. At most one
-/// reservation is under way at a time and every request that needs it waits on the same one. Tokens older than the
+/// One tenant's tokens reserved by this replica from the shared bucket, served without a Redis round trip, and topped up
+/// in the background (one top-up at a time) before they run out. Tokens older than the
 /// reserve lifetime are dropped rather than hoarded; after the shared bucket said it is empty, requests are refused
 /// locally, with its exact wait, until its next token is due. Also holds the local bucket fail-open falls back to.
 /// </summary>
@@ -13,7 +13,7 @@ internal sealed class TenantReservoir(TimeProvider time)
     private long _reservedAt;
     private long _emptyUntil;
     private double _sharedRemaining = double.PositiveInfinity; // Unknown until the first grant.
-    private Task<RedisGrant>? _reservation;
+    private bool _toppingUp;
 
     /// <summary>This replica's share of the tenant's limits while Redis cannot be reached (fail-open).</summary>
     public TokenBucket Fallback { get; } = new(time);
@@ -49,7 +49,7 @@ internal sealed class TenantReservoir(TimeProvider time)
             if (_tokens > 0)
             {
                 _tokens--;
-                reserveMore = batch > 1 && _tokens <= batch / 2 && _reservation is null && now >= _emptyUntil && _sharedRemaining >= batch;
+                reserveMore = batch > 1 && _tokens <= batch / 2 && !_toppingUp && now >= _emptyUntil && _sharedRemaining >= batch;
                 var remaining = Math.Min(burst, _tokens + _sharedRemaining);
                 return new BucketDecision(true, remaining, TimeSpan.Zero, TimeSpan.FromSeconds(Math.Max(0, burst - remaining) / ratePerSecond));
             }
@@ -77,54 +77,65 @@ internal sealed class TenantReservoir(TimeProvider time)
         }
     }
 
-    /// <summary>The reservation under way, or a new one made by <paramref name="reserve"/>; its grant is added here.</summary>
-    public Task<RedisGrant> ReserveAsync(Func<Task<RedisGrant>> reserve)
+    /// <summary>
+    /// Asks the shared bucket for a token for this request (plus any to keep in reserve) and answers from the grant:
+    /// admitted, or refused with the shared bucket's exact wait. Every request that finds nothing reserved makes its
+    /// own call, so one grant is never shared between several waiting requests.
+    /// </summary>
+    public async Task<BucketDecision> TakeFromSharedAsync(Func<Task<RedisGrant>> take, double ratePerSecond, int burst)
     {
-        TaskCompletionSource<RedisGrant> mine;
+        var grant = await take();
+        var fullIn = TimeSpan.FromSeconds(Math.Max(0, burst - grant.Remaining) / ratePerSecond);
         lock (_sync)
         {
-            if (_reservation is { } underWay)
-            {
-                return underWay;
-            }
-
-            mine = new TaskCompletionSource<RedisGrant>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _reservation = mine.Task;
+            Apply(grant, keep: Math.Max(0, grant.Granted - 1));
         }
 
-        _ = CompleteAsync(mine, reserve);
-        return mine.Task;
+        return grant.Granted > 0
+            ? new BucketDecision(true, grant.Remaining, TimeSpan.Zero, fullIn)
+            : new BucketDecision(false, grant.Remaining, grant.RetryAfter, fullIn);
     }
 
-    private async Task CompleteAsync(TaskCompletionSource<RedisGrant> reservation, Func<Task<RedisGrant>> reserve)
+    /// <summary>Tops up the reserve in the background; a top-up already under way is not doubled.</summary>
+    public async Task TopUpAsync(Func<Task<RedisGrant>> take)
     {
+        lock (_sync)
+        {
+            if (_toppingUp)
+            {
+                return;
+            }
+
+            _toppingUp = true;
+        }
+
         try
         {
-            var grant = await reserve();
-            var now = time.GetTimestamp();
+            var grant = await take();
             lock (_sync)
             {
-                if (grant.Granted > 0)
-                {
-                    _tokens += grant.Granted;
-                    _reservedAt = now;
-                }
-
-                _sharedRemaining = grant.Remaining;
-                _emptyUntil = grant.Remaining < 1 ? now + (long)(grant.RetryAfter.TotalSeconds * time.TimestampFrequency) : 0;
-                _reservation = null;
+                Apply(grant, keep: grant.Granted);
             }
-
-            reservation.SetResult(grant);
         }
-        catch (Exception ex)
+        finally
         {
             lock (_sync)
             {
-                _reservation = null;
+                _toppingUp = false;
             }
-
-            reservation.SetException(ex);
         }
+    }
+
+    private void Apply(RedisGrant grant, int keep)
+    {
+        var now = time.GetTimestamp();
+        if (keep > 0)
+        {
+            _tokens += keep;
+            _reservedAt = now;
+        }
+
+        _sharedRemaining = grant.Remaining;
+        _emptyUntil = grant.Remaining < 1 ? now + (long)(grant.RetryAfter.TotalSeconds * time.TimestampFrequency) : 0;
     }
 }
