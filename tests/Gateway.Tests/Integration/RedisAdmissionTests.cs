@@ -79,9 +79,21 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
             $"degraded on every replica {degradedAfter.TotalMilliseconds:0} ms after the kill; healthy again {healthyAfter.TotalMilliseconds:0} ms after the restart; " +
             $"outage requests {outage.Count}, slowest {outage.Max(r => r.Latency).TotalMilliseconds:0} ms, admitted {outage.Count(r => r.Status == HttpStatusCode.OK)}"));
 
+        foreach (var slow in results.OrderByDescending(r => r.Latency).Take(3))
+        {
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"slow: replica {slow.Replica} sent {(slow.SentAt - killedAt).TotalMilliseconds:0} ms after the kill, took {slow.Latency.TotalMilliseconds:0} ms, {(int)slow.Status}"));
+        }
+
         Assert.DoesNotContain(results, r => (int)r.Status >= 500);
         Assert.True(degradedAfter < TimeSpan.FromSeconds(1), $"fail-open took {degradedAfter.TotalMilliseconds:0} ms");
-        Assert.All(outage, r => Assert.True(r.Latency < TimeSpan.FromSeconds(1), $"a request waited {r.Latency.TotalMilliseconds:0} ms on a dead Redis"));
+
+        // Nothing waits on the dead Redis: a request that did would take the Redis timeout (250 ms here; 5 s with the
+        // client library's defaults). A stall of this busy test machine delays a handful of requests at once, so the
+        // bound is on the 95th percentile, plus a ceiling well under the library's default.
+        var p95 = outage.Select(r => r.Latency).Order().ElementAt((int)(outage.Count * 0.95));
+        Assert.True(p95 < TimeSpan.FromMilliseconds(250), $"95% of outage requests took up to {p95.TotalMilliseconds:0} ms");
+        Assert.All(outage, r => Assert.True(r.Latency < TimeSpan.FromSeconds(4), $"a request waited {r.Latency.TotalMilliseconds:0} ms on a dead Redis"));
         for (var i = 0; i < 3; i++)
         {
             // Every replica admits on its local share once it has taken over, not only from tokens it had reserved.

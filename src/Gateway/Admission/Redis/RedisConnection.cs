@@ -38,8 +38,8 @@ internal sealed class RedisConnection : IDisposable
         _connecting = Task.Run(() => ConnectionMultiplexer.Connect(configuration));
     }
 
-    /// <summary>The database, or <c>null</c> while the first connection attempt is still under way.</summary>
-    public IDatabase? Database => _connecting.IsCompletedSuccessfully ? _connecting.Result.GetDatabase() : null;
+    /// <summary>The database, once the first connection attempt has ended (connected or not; it keeps trying).</summary>
+    public async Task<IDatabase> DatabaseAsync(CancellationToken cancellationToken) => (await _connecting.WaitAsync(cancellationToken)).GetDatabase();
 
     public void Dispose()
     {

@@ -120,7 +120,7 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
             var grant = await _pipeline.ExecuteAsync(
                 async token =>
                 {
-                    var database = _connection.Database ?? throw new InvalidOperationException("Not connected to Redis yet.");
+                    var database = await _connection.DatabaseAsync(token);
                     return await RedisBucketScript.TakeAsync(database, key, ratePerSecond, burst, batch, _status.RecordRoundTrip).WaitAsync(token);
                 },
                 CancellationToken.None);
