@@ -139,6 +139,47 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task RedisFrozen_RequestsWaitNoLongerThanTheTimeout_FailOpen_AndSharedLimitsReturnWhenItThaws()
+    {
+        // A hung Redis keeps its connections open: only the timeout and the breaker protect the request path.
+        await using var redis = await RedisServer.StartAsync();
+        await using var replicas = await Replicas.StartAsync(1, redis.Configuration, 1000, 1000, ("Gateway:Admission:Redis:MaxBatch", "1"));
+        using var client = new HttpClient();
+        using (var before = await replicas.EnqueueAsync(client, 0))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        redis.Freeze(true);
+        var frozen = new List<(HttpStatusCode Status, TimeSpan Latency)>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                var started = Stopwatch.StartNew();
+                using var response = await replicas.EnqueueAsync(client, 0);
+                frozen.Add((response.StatusCode, started.Elapsed));
+            }
+        }
+        finally
+        {
+            redis.Freeze(false);
+        }
+
+        output.WriteLine($"while frozen: {string.Join(", ", frozen.Select(f => $"{(int)f.Status} in {f.Latency.TotalMilliseconds:0} ms"))}");
+        Assert.All(frozen, f => Assert.Equal(HttpStatusCode.OK, f.Status));
+
+        // The first call waits out the 250 ms timeout (a frozen Redis never fails fast), none waits much longer, and
+        // once the breaker is open requests do not wait at all (the breaker probes again once a second).
+        Assert.True(frozen[0].Latency >= TimeSpan.FromMilliseconds(200), $"the first request took {frozen[0].Latency.TotalMilliseconds:0} ms");
+        Assert.All(frozen, f => Assert.True(f.Latency < TimeSpan.FromSeconds(1), $"a request waited {f.Latency.TotalMilliseconds:0} ms"));
+        Assert.True(frozen.Count(f => f.Latency < TimeSpan.FromMilliseconds(100)) >= 15, "requests kept waiting with the breaker open");
+        Assert.Equal(["degraded"], await Health(client, replicas));
+
+        await UntilAllHealth(client, replicas, "ok", TimeSpan.FromSeconds(15), async () => (await replicas.EnqueueAsync(client, 0)).Dispose());
+    }
+
+    [Fact]
     public async Task FailClosed_RedisUnreachable_Gets503ProblemJsonWithRetryAfter_UntilRedisIsThere()
     {
         var port = LoopbackPort.Free();
@@ -210,11 +251,16 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
     }
 
     /// <summary>Polls every replica's /healthz until all report <paramref name="status"/>; returns the run time then.</summary>
-    private static async Task<TimeSpan> UntilAllHealth(HttpClient client, Replicas replicas, string status, TimeSpan limit)
+    private static async Task<TimeSpan> UntilAllHealth(HttpClient client, Replicas replicas, string status, TimeSpan limit, Func<Task>? meanwhile = null)
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < limit)
         {
+            if (meanwhile is not null)
+            {
+                await meanwhile();
+            }
+
             if ((await Health(client, replicas)).All(s => s == status))
             {
                 return replicas.Run.Elapsed;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Gateway.Tests.Integration;
 
@@ -77,6 +78,19 @@ internal sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes (SIGSTOP) or thaws (SIGCONT) redis-server by its PID: connections stay open but nothing answers, as with
+    /// a hung server or a network path that drops packets.
+    /// </summary>
+    public void Freeze(bool frozen)
+    {
+        var pid = _process?.Id ?? throw new InvalidOperationException("redis-server is not running.");
+        if (Kill(pid, frozen ? SigStop : SigCont) != 0)
+        {
+            throw new InvalidOperationException($"kill -{(frozen ? "STOP" : "CONT")} {pid} failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
+
     /// <summary>Kills redis-server by its PID and waits until it is gone; everything it held is lost.</summary>
     public async Task StopAsync()
     {
@@ -102,4 +116,10 @@ internal sealed class RedisServer : IAsyncDisposable
     }
 
     public async ValueTask DisposeAsync() => await StopAsync();
+
+    private const int SigStop = 19;
+    private const int SigCont = 18;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
 }
