@@ -24,6 +24,8 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Admission:Tenants:acme:Burst=0", "Gateway:Admission:Tenants:acme:Burst must be at least 1")]
     [InlineData("--Gateway:Admission:Redis:Replicas=0", "Gateway:Admission:Redis:Replicas must be between 1 and 10000")]
     [InlineData("--Gateway:Admission:Redis:FailureMode=Sideways", "Gateway:Admission:Redis:FailureMode")]
+    [InlineData("--Gateway:Admission:Redis:Replica=3", "unknown key Gateway:Admission:Redis:Replica")]
+    [InlineData("--Gateway:Admission:Redis:Configuration=127.0.0.1:6379,connectTimeout=soon", "Gateway:Admission:Redis:Configuration is not a StackExchange.Redis connection string")]
     [InlineData("--ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue=yes", "ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue must be true or false")]
     [InlineData("--Gateway:Authentication:ApiKeys:0:Sha256=abc", "Gateway:Authentication:ApiKeys:0:Sha256 must be the key's SHA-256 as 64 hex digits")]
     [InlineData("--Gateway:Authentication:ApiKeys:0:Tenant=a b", "Gateway:Authentication:ApiKeys:0:Tenant must be 1-64 of")]
