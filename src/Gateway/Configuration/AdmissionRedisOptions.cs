@@ -33,7 +33,7 @@ public sealed class AdmissionRedisOptions
 
     /// <summary>
     /// A reservation holds about this much of the tenant's rate (rate × window, at least 1, at most
-    /// <see cref="MaxBatch"/> and a tenth of the burst per replica). Default 100 ms.
+    /// <see cref="MaxBatch"/> and half of one replica's share of the burst). Default 100 ms.
     /// </summary>
     public TimeSpan BatchWindow { get; set; } = TimeSpan.FromMilliseconds(100);
 

@@ -9,7 +9,8 @@ namespace Gateway.Admission.Redis;
 /// The shared token bucket: one Lua script, so refill, take and expiry are atomic in Redis. The clock is Redis's own
 /// <c>TIME</c>, so the replicas' clocks never matter. A tenant's state is a hash (<c>tokens</c>, <c>at</c> in
 /// microseconds) that expires when the bucket would be full again: an idle tenant's key vanishes, and a missing key
-/// reads as a full bucket, which is the same thing.
+/// reads as a full bucket, which is the same thing. A token that is due within rounding (1e-9) counts as there, so a
+/// client that waits the reported wait to the millisecond is not refused by floating-point error.
 /// </summary>
 internal static class RedisBucketScript
 {
@@ -28,7 +29,7 @@ internal static class RedisBucketScript
         else
           tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000000)
         end
-        local granted = math.max(0, math.min(want, math.floor(tokens)))
+        local granted = math.max(0, math.min(want, math.floor(tokens + 1e-9)))
         tokens = tokens - granted
         local wait_ms = 0
         if tokens < 1 then
