@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
-# Debian packages the test suite needs: curl, and prometheus (the real server and promtool for the metrics tests).
-debian_packages=(curl prometheus)
+# Debian packages the test suite needs: curl, prometheus (the real server and promtool for the metrics tests), and
+# redis-server (the shared tenant buckets; tests start their own on free loopback ports).
+debian_packages=(curl prometheus redis-server)
 ./eng/install-debian-packages.sh test.sh "${debian_packages[@]}"
 command -v dotnet >/dev/null || { echo "test.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
 

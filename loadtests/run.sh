@@ -4,8 +4,8 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 command -v dotnet >/dev/null || { echo "loadtests/run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
-# The peers the scenarios compare against, and wrk for closed-loop throughput ceilings.
-./eng/install-debian-packages.sh loadtests/run.sh haproxy nginx-light wrk
+# The peers the scenarios compare against, wrk for closed-loop throughput ceilings, and redis-server for replicas-redis.
+./eng/install-debian-packages.sh loadtests/run.sh haproxy nginx-light wrk redis-server
 ./eng/restore.sh >/dev/null
 build_log="$(mktemp)"
 dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }

@@ -2,6 +2,7 @@ using Gateway.LoadGen;
 using Gateway.LoadTests.NoisyNeighbor;
 using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.Race;
+using Gateway.LoadTests.ReplicasRedis;
 using Gateway.LoadTests.ScrapeCost;
 using Gateway.LoadTests.UlqSweep;
 using Gateway.Simulator;
@@ -25,6 +26,7 @@ try
         "scrape-cost" => await ScrapeCostScenario.RunAsync(ScrapeCostOptions.Parse(rest)),
         "race" => await RaceScenario.RunAsync(RaceOptions.Parse(rest)),
         "noisy-neighbor" => await NoisyNeighborScenario.RunAsync(rest),
+        "replicas-redis" => await ReplicasRedisScenario.RunAsync(ReplicasRedisOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -72,6 +74,10 @@ static int Usage()
               Tenants A, B and C enqueue jobs at half their rate, without and then with tenant D bursting at 10x its
               rate: D's 429s and Retry-After, A/B/C rejections, enqueue p99 ratio and job start waits against the SLO.
               loadtests/run.sh noisy-neighbor --help lists the options.
+          replicas-redis [--rate 100] [--replicas 3] [--seconds 30] [--compare on] [--outage on]
+              Gateway replicas sharing one tenant's bucket through redis-server: admitted rate against the configured
+              one, Redis round trips per request and added latency (local, one call per request, reserved batches),
+              then Redis killed and restarted under traffic: 5xx, fail-open takeover time, recovery.
         """);
     return 2;
 }

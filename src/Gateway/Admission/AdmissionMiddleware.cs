@@ -17,7 +17,8 @@ namespace Gateway.Admission;
 /// (IETF httpapi draft). The upstream's backlog report on the response feeds the next decisions.
 /// </summary>
 internal sealed class AdmissionMiddleware(
-    RequestDelegate next, LiveGatewayOptions options, TenantStateRegistry tenants, ClassShedding shedding, GatewayMetrics metrics)
+    RequestDelegate next, LiveGatewayOptions options, TenantStateRegistry tenants, ITenantBuckets buckets, ClassShedding shedding,
+    GatewayMetrics metrics)
 {
     public const string AnonymousLabel = "anonymous";
     public const string OtherLabel = "other";
@@ -84,7 +85,14 @@ internal sealed class AdmissionMiddleware(
             var factor = RateFactor(state.BacklogAgeMs(className, admission.Backpressure.ReportTtl), ladder.Slo(className), admission.Backpressure.MinRateFraction);
             var rate = limits.RatePerSecond * factor;
             state.EffectiveRate = rate;
-            var decision = state.Bucket.TryTake(rate, limits.Burst);
+            var decision = await buckets.TakeAsync(tenant, rate, limits.Burst, context.RequestAborted);
+            state.RecordDecision(decision.Remaining);
+            if (decision.Unavailable)
+            {
+                await UnavailableAsync(context, tenant, label, decision.RetryAfter);
+                return;
+            }
+
             context.Response.OnStarting(() =>
             {
                 WriteRateLimitHeaders(context.Response, rate, limits.Burst, decision);
@@ -160,6 +168,15 @@ internal sealed class AdmissionMiddleware(
         return GatewayProblems.WriteAsync(
             context, StatusCodes.Status429TooManyRequests, reason, "Tenant limit reached",
             $"Tenant '{tenant ?? AnonymousLabel}': {detail}", retryAfter: retryAfter, tenant: tenant ?? AnonymousLabel);
+    }
+
+    private Task UnavailableAsync(HttpContext context, string? tenant, string label, TimeSpan retryAfter)
+    {
+        metrics.RecordAdmission(label, admitted: false, AdmissionReasons.Unavailable);
+        return GatewayProblems.WriteAsync(
+            context, StatusCodes.Status503ServiceUnavailable, AdmissionReasons.Unavailable, "Admission unavailable",
+            "The shared tenant limits cannot be checked right now and the gateway is set to fail closed.", retryAfter: retryAfter,
+            tenant: tenant ?? AnonymousLabel);
     }
 
     /// <summary>

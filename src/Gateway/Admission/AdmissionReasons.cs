@@ -1,6 +1,6 @@
 namespace Gateway.Admission;
 
-/// <summary>Why an enqueue request was refused: the <c>reason</c> of the 429 and of <c>gateway_admission_decisions_total</c>.</summary>
+/// <summary>Why an enqueue request was refused: the <c>reason</c> of the 429 (503 for <see cref="Unavailable"/>) and of <c>gateway_admission_decisions_total</c>.</summary>
 internal static class AdmissionReasons
 {
     public const string Rate = "tenant_rate_limited";
@@ -11,4 +11,7 @@ internal static class AdmissionReasons
 
     /// <summary>400: the class header names no configured class.</summary>
     public const string InvalidClass = "invalid_priority_class";
+
+    /// <summary>The shared (Redis) buckets cannot be reached and <c>Gateway:Admission:Redis:FailureMode</c> is <c>Closed</c>: 503.</summary>
+    public const string Unavailable = "admission_unavailable";
 }

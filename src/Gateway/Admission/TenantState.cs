@@ -12,8 +12,14 @@ internal sealed class TenantState(TimeProvider time)
     private int _inFlight;
     private long _lastUsed = time.GetTimestamp();
     private double _effectiveRate = double.NaN;
+    private Redis.TenantReservoir? _reservoir;
+    private LastDecision? _lastDecision;
 
+    /// <summary>The tenant's bucket in this replica's memory (local mode).</summary>
     public TokenBucket Bucket { get; } = new(time);
+
+    /// <summary>Tokens this replica reserved from the tenant's shared bucket, and its fail-open bucket (Redis mode).</summary>
+    public Redis.TenantReservoir Reservoir => LazyInitializer.EnsureInitialized(ref _reservoir, () => new Redis.TenantReservoir(time));
 
     public int InFlight => Volatile.Read(ref _inFlight);
 
@@ -42,6 +48,21 @@ internal sealed class TenantState(TimeProvider time)
 
     public void Exit() => Interlocked.Decrement(ref _inFlight);
 
+    /// <summary>Remembers the tokens left after the tenant's last decision, wherever its bucket lives, for the gauge.</summary>
+    public void RecordDecision(double remaining) => _lastDecision = new LastDecision(remaining, time.GetTimestamp());
+
+    /// <summary>
+    /// The tokens the tenant's bucket holds now, from the last decision refilled at the effective rate since; the burst
+    /// before any decision. With shared buckets it is this replica's view: other replicas take tokens too.
+    /// </summary>
+    public double Tokens(int burst)
+    {
+        var rate = EffectiveRate;
+        return _lastDecision is not { } last || double.IsNaN(rate)
+            ? burst
+            : Math.Min(burst, last.Remaining + (time.GetElapsedTime(last.At).TotalSeconds * rate));
+    }
+
     /// <summary>Keeps the age of the tenant's oldest job in a class's queue, as the upstream just reported it.</summary>
     public void RecordBacklog(string className, double ageMs) => _backlogs[className] = new BacklogReport(ageMs, time.GetTimestamp());
 
@@ -64,4 +85,6 @@ internal sealed class TenantState(TimeProvider time)
 
         return oldest;
     }
+
+    private sealed record LastDecision(double Remaining, long At);
 }

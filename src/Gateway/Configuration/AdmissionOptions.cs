@@ -53,4 +53,7 @@ public sealed class AdmissionOptions
     /// is in flight and its bucket would be full again: a fresh state then behaves the same.
     /// </summary>
     public TimeSpan IdleTenantExpiry { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Buckets shared by every replica through Redis. Default off: each replica's buckets are its own.</summary>
+    public AdmissionRedisOptions Redis { get; set; } = new();
 }

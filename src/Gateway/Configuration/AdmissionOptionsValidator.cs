@@ -1,5 +1,6 @@
 using Gateway.Context;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Gateway.Configuration;
 
@@ -83,6 +84,7 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<GatewayOption
             failures.Add($"{Section}:IdleTenantExpiry must be a positive TimeSpan, got {admission.IdleTenantExpiry}.");
         }
 
+        CheckRedis(admission.Redis, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
@@ -101,6 +103,66 @@ internal sealed class AdmissionOptionsValidator : IValidateOptions<GatewayOption
         if (concurrency is < 1)
         {
             failures.Add($"{key}:MaxConcurrency must be at least 1, got {concurrency}.");
+        }
+    }
+
+    private static void CheckRedis(AdmissionRedisOptions redis, List<string> failures)
+    {
+        const string Key = Section + ":Redis";
+        if (redis.Enabled)
+        {
+            try
+            {
+                if (ConfigurationOptions.Parse(redis.Configuration).EndPoints.Count == 0)
+                {
+                    failures.Add($"{Key}:Configuration names no endpoint, e.g. 127.0.0.1:6379.");
+                }
+            }
+            catch (ArgumentException ex)
+            {
+                failures.Add($"{Key}:Configuration is not a StackExchange.Redis connection string: {ex.Message}");
+            }
+
+            if (string.IsNullOrWhiteSpace(redis.KeyPrefix))
+            {
+                failures.Add($"{Key}:KeyPrefix must not be empty when Redis is configured.");
+            }
+        }
+
+        if (!Enum.IsDefined(redis.FailureMode))
+        {
+            failures.Add($"{Key}:FailureMode must be Open or Closed, got {redis.FailureMode}.");
+        }
+
+        if (redis.Replicas is < 1 or > 10_000)
+        {
+            failures.Add($"{Key}:Replicas must be between 1 and 10000, got {redis.Replicas}.");
+        }
+
+        // Polly's own ranges: a timeout of 10 ms to a day, a break of 0.5 s to a day.
+        if (redis.Timeout < TimeSpan.FromMilliseconds(10) || redis.Timeout > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{Key}:Timeout must be between 00:00:00.010 and 00:00:10, got {redis.Timeout}.");
+        }
+
+        if (redis.BreakDuration < TimeSpan.FromMilliseconds(500) || redis.BreakDuration > TimeSpan.FromMinutes(10))
+        {
+            failures.Add($"{Key}:BreakDuration must be between 00:00:00.500 and 00:10:00, got {redis.BreakDuration}.");
+        }
+
+        if (redis.MaxBatch is < 1 or > 10_000)
+        {
+            failures.Add($"{Key}:MaxBatch must be between 1 and 10000, got {redis.MaxBatch}.");
+        }
+
+        if (redis.BatchWindow <= TimeSpan.Zero || redis.BatchWindow > TimeSpan.FromSeconds(10))
+        {
+            failures.Add($"{Key}:BatchWindow must be above 0 and at most 00:00:10, got {redis.BatchWindow}.");
+        }
+
+        if (redis.ReserveLifetime <= TimeSpan.Zero || redis.ReserveLifetime > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"{Key}:ReserveLifetime must be above 0 and at most 00:01:00, got {redis.ReserveLifetime}.");
         }
     }
 }

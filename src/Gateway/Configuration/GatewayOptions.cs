@@ -18,6 +18,7 @@ public sealed class GatewayOptions
         [typeof(QdelayOptions).FullName!] = SectionName + ":Qdelay",
         [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
         [typeof(AdmissionOptions).FullName!] = SectionName + ":Admission",
+        [typeof(AdmissionRedisOptions).FullName!] = SectionName + ":Admission:Redis",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>

@@ -1,4 +1,5 @@
 using Gateway.Admission;
+using Gateway.Admission.Redis;
 using Gateway.Configuration;
 using Gateway.Context;
 using Gateway.LoadBalancing;
@@ -24,7 +25,15 @@ public static class GatewayEndpointRouteBuilderExtensions
             endpoints.MapPrometheusMetrics(options.Metrics.Path);
         }
 
-        endpoints.MapGet("/healthz", () => Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        // Created now so a shared-bucket store starts connecting at start-up, not on the first enqueue request.
+        _ = endpoints.ServiceProvider.GetRequiredService<ITenantBuckets>();
+        var redisAdmission = endpoints.ServiceProvider.RedisStatus();
+
+        // Degraded is still 200: the gateway serves (enqueue routes on local limits, or 503 when failing closed), and
+        // taking replicas out of a balancer would not bring Redis back.
+        endpoints.MapGet("/healthz", () => redisAdmission is { Degraded: true }
+            ? Results.Ok(new { status = "degraded", reason = RedisAdmissionStatus.UnavailableReason, failureMode = options.Admission.Redis.FailureMode.ToString() })
+            : Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<RequestTimingMiddleware>();

@@ -40,8 +40,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, ShuffleShardPolicy>();
         services.AddProblemDetails();
         services.AddGatewayContext();
-        services.AddSingleton<TenantStateRegistry>();
-        services.AddSingleton<ClassShedding>();
+        services.AddGatewayAdmission();
 
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))

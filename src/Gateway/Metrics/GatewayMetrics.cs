@@ -195,7 +195,7 @@ internal sealed class GatewayMetrics
             {
                 var one = figure switch
                 {
-                    TenantFigure.Tokens => state.Bucket.Peek(state.EffectiveRate, TenantLimits.Resolve(admission, tenant).Burst),
+                    TenantFigure.Tokens => state.Tokens(TenantLimits.Resolve(admission, tenant).Burst),
                     TenantFigure.EffectiveRate => double.IsNaN(state.EffectiveRate) ? (double?)null : state.EffectiveRate,
                     _ => state.OldestBacklogAgeMs(admission.Backpressure.ReportTtl) / 1000,
                 };
