@@ -30,7 +30,10 @@ public sealed class RedisTenantBucketsCostTests(ITestOutputHelper output)
         using var config = new GatewayConfigFile()
             .Set("Gateway:Admission:Redis:Configuration", JsonValue.Create(redis.Configuration))
             .Set("Gateway:Admission:Redis:MaxBatch", JsonValue.Create(maxBatch))
-            .Set("Gateway:Admission:Redis:Replicas", JsonValue.Create(3));
+            .Set("Gateway:Admission:Redis:Replicas", JsonValue.Create(3))
+            // A cost measurement, not a failure test: on a busy machine a 250 ms timeout could open the breaker, and the
+            // fail-open fallback would then serve every take with no round trip at all.
+            .Set("Gateway:Admission:Redis:Timeout", JsonValue.Create("00:00:05"));
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         var buckets = gateway.Services.GetRequiredService<ITenantBuckets>();
         var status = gateway.Services.GetRequiredService<RedisAdmissionStatus>();
@@ -55,6 +58,7 @@ public sealed class RedisTenantBucketsCostTests(ITestOutputHelper output)
 
             return mine;
         }));
+        Assert.False(status.Degraded);
         var roundTripsPerRequest = (status.RoundTrips - before) / (double)(Workers * TakesPerWorker);
         var summary = LatencySummary.Of(latencies.SelectMany(l => l));
         output.WriteLine(string.Create(CultureInfo.InvariantCulture,
