@@ -17,6 +17,8 @@ internal static class OverheadScenario
     private const string Direct = "direct (no proxy)";
     private const string Gateway = "Gateway, all features";
     private const string StockYarp = "stock YARP";
+    private const string LocalAdmission = "Gateway + admission, local";
+    private const string RedisAdmission = "Gateway + admission, Redis";
     private const int MaxConnections = 256;
 
     public static async Task<int> RunAsync(OverheadOptions options)
@@ -27,13 +29,18 @@ internal static class OverheadScenario
         // Every feature on: ConcurrencyAware gate and queue, Server-Timing to the client, the access log, /metrics.
         // Standard output (the access log) goes to a file, as a container runtime would take it: read through a pipe
         // by this process, the lines would cost this machine's CPU on the gateway's account and no peer's.
-        using var gatewayConfig = new GatewayConfigFile()
-            .Set("Logging:LogLevel:Gateway.AccessLog", JsonValue.Create("Information"))
-            .AddCluster("bench", "ConcurrencyAware", servers);
-        var gatewayPort = LoopbackPort.Free();
-        await using var gateway = await ExternalProcess.StartAsync(
-            "/bin/sh", await File.ReadAllTextAsync(gatewayConfig.Write()), gatewayPort, "-c",
-            string.Create(CultureInfo.InvariantCulture, $"exec dotnet '{RepoLayout.GatewayDll}' --config '{{config}}' --urls http://127.0.0.1:{gatewayPort} > '{{dir}}/access.log' 2>&1"));
+        using var gatewayConfig = GatewayConfig(servers);
+        await using var gateway = await StartGatewayAsync(gatewayConfig);
+
+        // The same gateway with the route marked as an enqueue route: every request also goes through tenant admission
+        // (class, shedding check, concurrency cap, token bucket, RateLimit headers), with limits it never reaches, so
+        // the difference is what the decision costs. Once with buckets in memory, once shared through a redis-server.
+        using var localAdmissionConfig = WithAdmission(GatewayConfig(servers));
+        await using var localAdmission = await StartGatewayAsync(localAdmissionConfig);
+        await using var redis = await RedisServer.StartAsync();
+        using var redisAdmissionConfig = WithAdmission(GatewayConfig(servers))
+            .Set("Gateway:Admission:Redis:Configuration", JsonValue.Create(redis.Configuration));
+        await using var redisAdmission = await StartGatewayAsync(redisAdmissionConfig);
         await using var stockYarp = await PeerProxies.StartStockYarpAsync("PowerOfTwoChoices", servers);
         await using var haproxy = await PeerProxies.StartHAProxyAsync(servers, "leastconn", maxConnPerServer: null);
         await using var nginx = await PeerProxies.StartNginxProxyAsync(servers);
@@ -42,6 +49,8 @@ internal static class OverheadScenario
         [
             (Direct, upstream.BaseAddress),
             (Gateway, gateway.BaseAddress),
+            (LocalAdmission, localAdmission.BaseAddress),
+            (RedisAdmission, redisAdmission.BaseAddress),
             (StockYarp, stockYarp.BaseAddress),
             ("HAProxy 2.6", haproxy.BaseAddress),
             ("nginx 1.22", nginx.BaseAddress),
@@ -120,12 +129,46 @@ internal static class OverheadScenario
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {max:N0} | {max / stockMax:F2} | {generatorMax:N0} | {generatorMax / stockGeneratorMax:F2} | {p50:F3} / {p99:F3} | {added} | {failed} |"));
         }
 
+        // What the admission decision adds: each admission gateway's percentiles minus the plain gateway's in the same
+        // round (the same build and features otherwise), median over rounds.
+        Console.WriteLine();
+        Console.WriteLine($"Admission cost: the gateway with every request on an enqueue route, minus the same gateway without, at {rate:F0} req/s, median over rounds.");
+        Console.WriteLine();
+        Console.WriteLine("| admission | added p50 (ms) | added p99 (ms) | throughput × gateway without (wrk) |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var name in new[] { LocalAdmission, RedisAdmission })
+        {
+            var addedP50 = Median(latency[name].Zip(latency[Gateway], (a, g) => a.Latency.P50 - g.Latency.P50));
+            var addedP99 = Median(latency[name].Zip(latency[Gateway], (a, g) => a.Latency.P99 - g.Latency.P99));
+            var ratio = Median(throughput[name].Select(r => r.RequestsPerSecond)) / Median(throughput[Gateway].Select(r => r.RequestsPerSecond));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {(name == LocalAdmission ? "local buckets" : "Redis, reserved batches")} | {addedP50:F3} | {addedP99:F3} | {ratio:F2} |"));
+        }
+
         var accessLines = File.ReadLines(Path.Combine(gateway.WorkDirectory, "access.log")).Count(l => l.Contains(" route=", StringComparison.Ordinal));
         Console.WriteLine();
         Console.WriteLine($"The gateway wrote {accessLines:N0} access-log lines during the run.");
         Console.WriteLine();
         Console.WriteLine($"Reproduce: {options.CommandLine}");
         return 0;
+    }
+
+    private static GatewayConfigFile GatewayConfig(IReadOnlyList<Uri> servers) => new GatewayConfigFile()
+        .Set("Logging:LogLevel:Gateway.AccessLog", JsonValue.Create("Information"))
+        .AddCluster("bench", "ConcurrencyAware", servers);
+
+    /// <summary>Every request on the enqueue route, as the anonymous tenant, with limits the run never reaches.</summary>
+    private static GatewayConfigFile WithAdmission(GatewayConfigFile config) => config
+        .Set("ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
+        .Set("Gateway:Admission:Tiers:anonymous:RatePerSecond", JsonValue.Create(1_000_000))
+        .Set("Gateway:Admission:Tiers:anonymous:Burst", JsonValue.Create(1_000_000))
+        .Set("Gateway:Admission:Tiers:anonymous:MaxConcurrency", JsonValue.Create(100_000));
+
+    private static async Task<ExternalProcess> StartGatewayAsync(GatewayConfigFile config)
+    {
+        var port = LoopbackPort.Free();
+        return await ExternalProcess.StartAsync(
+            "/bin/sh", await File.ReadAllTextAsync(config.Write()), port, "-c",
+            string.Create(CultureInfo.InvariantCulture, $"exec dotnet '{RepoLayout.GatewayDll}' --config '{{config}}' --urls http://127.0.0.1:{port} > '{{dir}}/access.log' 2>&1"));
     }
 
     private static double Median(IEnumerable<double> values) => LatencySummary.Percentile(values, 50);
