@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Gateway.LoadGen;
 
 namespace Gateway.LoadTests.ReplicasRedis;
 
@@ -12,25 +13,18 @@ internal static class TenantDriver
     public static async Task<List<EnqueueResult>> RunAsync(
         HttpClient client, IReadOnlyList<Uri> replicas, string apiKey, double rate, TimeSpan duration, Stopwatch clock, int seed = 1)
     {
-        var random = new Random(seed);
         var start = clock.Elapsed;
-        var offset = TimeSpan.Zero;
         var sends = new List<Task<EnqueueResult>>();
-        for (var i = 0; ; i++)
+        var i = 0;
+        foreach (var offset in Arrivals.Poisson(rate, duration, seed))
         {
-            offset += TimeSpan.FromSeconds(-Math.Log(1 - random.NextDouble()) / rate);
-            if (offset >= duration)
-            {
-                break;
-            }
-
             var wait = start + offset - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait);
             }
 
-            sends.Add(SendAsync(i % replicas.Count));
+            sends.Add(SendAsync(i++ % replicas.Count));
         }
 
         return [.. await Task.WhenAll(sends)];

@@ -107,6 +107,30 @@ public sealed class AdmissionTests : IAsyncLifetime
         Assert.Equal(2, codes.Count(c => c == HttpStatusCode.TooManyRequests));
     }
 
+    [Fact]
+    public async Task SpoofedTenantHeader_NeitherChangesTheBucketNorTheTenantNamed()
+    {
+        var codes = new List<HttpStatusCode>();
+        JsonElement problem = default;
+        for (var i = 0; i < 4; i++)
+        {
+            // Without credentials, claiming globex (whose bucket is full) must still spend the anonymous tier's burst of 3.
+            using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_gateway.BaseAddress, "/jobs/x")) { Content = new StringContent("{}") };
+            request.Headers.Add("X-Tenant-Id", "globex");
+            using var response = await _client.SendAsync(request);
+            codes.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+            }
+        }
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], codes);
+        Assert.Equal("anonymous", problem.GetProperty("tenant").GetString());
+        using var globex = await EnqueueAsync(GlobexKey);
+        Assert.Equal(HttpStatusCode.OK, globex.StatusCode);
+    }
+
     private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)

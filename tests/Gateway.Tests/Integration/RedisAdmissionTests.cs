@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
+using Gateway.LoadGen;
 using Gateway.Tests.Metrics;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -281,26 +282,19 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
     {
         clock ??= Stopwatch.StartNew();
         replicas.Run = clock;
-        var random = new Random(6);
         using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(30) };
         var start = clock.Elapsed;
-        var offset = TimeSpan.Zero;
         var sends = new List<Task<Result>>();
-        for (var i = 0; ; i++)
+        var i = 0;
+        foreach (var offset in Arrivals.Poisson(rate, duration, seed: 6))
         {
-            offset += TimeSpan.FromSeconds(-Math.Log(1 - random.NextDouble()) / rate);
-            if (offset >= duration)
-            {
-                break;
-            }
-
             var wait = start + offset - clock.Elapsed;
             if (wait > TimeSpan.Zero)
             {
                 await Task.Delay(wait);
             }
 
-            sends.Add(Send(i % replicas.Gateways.Count));
+            sends.Add(Send(i++ % replicas.Gateways.Count));
         }
 
         return [.. await Task.WhenAll(sends)];
