@@ -63,6 +63,9 @@ internal sealed class TenantState(TimeProvider time)
             : Math.Min(burst, last.Remaining + (time.GetElapsedTime(last.At).TotalSeconds * rate));
     }
 
+    /// <summary>True when the bucket is back to <paramref name="burst"/> tokens, as a fresh state's would be.</summary>
+    public bool IsFull(int burst) => Tokens(burst) >= burst;
+
     /// <summary>Keeps the age of the tenant's oldest job in a class's queue, as the upstream just reported it.</summary>
     public void RecordBacklog(string className, double ageMs) => _backlogs[className] = new BacklogReport(ageMs, time.GetTimestamp());
 

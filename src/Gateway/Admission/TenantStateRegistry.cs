@@ -62,7 +62,7 @@ internal sealed class TenantStateRegistry(TimeProvider time)
             var state = entry.Value;
             if (state.InFlight == 0
                 && time.GetElapsedTime(state.LastUsed, now) >= options.IdleTenantExpiry
-                && state.Bucket.IsFull(TenantLimits.Resolve(options, entry.Key).Burst, state.EffectiveRate)
+                && state.IsFull(TenantLimits.Resolve(options, entry.Key).Burst)
                 && _tenants.TryRemove(entry))
             {
                 dropped++;

@@ -31,20 +31,5 @@ internal sealed class TokenBucket(TimeProvider time)
         }
     }
 
-    /// <summary>The tokens there would be now at <paramref name="ratePerSecond"/>, without taking one.</summary>
-    public double Peek(double ratePerSecond, int burst)
-    {
-        var now = time.GetTimestamp();
-        lock (_sync)
-        {
-            return double.IsNaN(_tokens) || double.IsNaN(ratePerSecond)
-                ? burst
-                : Math.Min(burst, _tokens + (time.GetElapsedTime(_refilledAt, now).TotalSeconds * ratePerSecond));
-        }
-    }
-
-    /// <summary>True when the bucket is back to <paramref name="burst"/> tokens, as a fresh one would be.</summary>
-    public bool IsFull(int burst, double ratePerSecond) => Peek(ratePerSecond, burst) >= burst;
-
     private TimeSpan FullIn(double ratePerSecond, int burst) => TimeSpan.FromSeconds(Math.Max(0, burst - _tokens) / ratePerSecond);
 }

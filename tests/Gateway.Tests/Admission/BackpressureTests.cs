@@ -50,7 +50,7 @@ public sealed class BackpressureTests
         var draining = Use(registry, "draining", options);
         for (var i = 0; i < 100; i++)
         {
-            draining.Bucket.TryTake(draining.EffectiveRate, 100); // Empty: 100 tokens at 50/s, full again after 2 s.
+            draining.RecordDecision(draining.Bucket.TryTake(draining.EffectiveRate, 100).Remaining); // Empty: 100 tokens at 50/s, full again after 2 s.
         }
 
         time.Advance(TimeSpan.FromMinutes(9));
@@ -73,7 +73,7 @@ public sealed class BackpressureTests
         slow.TryEnter(1);
         slow.Exit();
         slow.EffectiveRate = 0.01; // A token every 100 s.
-        slow.Bucket.TryTake(0.01, 100);
+        slow.RecordDecision(slow.Bucket.TryTake(0.01, 100).Remaining);
 
         time.Advance(TimeSpan.FromSeconds(5));
 
@@ -87,7 +87,7 @@ public sealed class BackpressureTests
         var limits = TenantLimits.Resolve(options, tenant);
         Assert.True(state.TryEnter(limits.MaxConcurrency));
         state.EffectiveRate = limits.RatePerSecond;
-        state.Bucket.TryTake(limits.RatePerSecond, limits.Burst);
+        state.RecordDecision(state.Bucket.TryTake(limits.RatePerSecond, limits.Burst).Remaining);
         state.Exit();
         return state;
     }
