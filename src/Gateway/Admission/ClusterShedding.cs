@@ -33,18 +33,27 @@ internal sealed class ClusterShedding(string clusterId, TimeProvider time)
     /// <summary>Moves the level if an interval has passed, then says whether the class is shed.</summary>
     public bool IsShed(PriorityLadder ladder, string className, BackpressureOptions options)
     {
+        // Most requests fall within an interval: they read the level without taking the lock.
         var now = time.GetTimestamp();
+        if (!IsDue(Volatile.Read(ref _evaluatedAt), now, options))
+        {
+            return ladder.IsShed(className, Level);
+        }
+
         lock (_sync)
         {
-            if (_evaluatedAt == 0 || time.GetElapsedTime(_evaluatedAt, now) >= options.ShedInterval)
+            if (IsDue(_evaluatedAt, now, options))
             {
-                _evaluatedAt = now;
                 Volatile.Write(ref _level, Next(ladder, options, now));
+                Volatile.Write(ref _evaluatedAt, now);
             }
 
             return ladder.IsShed(className, _level);
         }
     }
+
+    private bool IsDue(long evaluatedAt, long now, BackpressureOptions options) =>
+        evaluatedAt == 0 || time.GetElapsedTime(evaluatedAt, now) >= options.ShedInterval;
 
     private int Next(PriorityLadder ladder, BackpressureOptions options, long now)
     {
