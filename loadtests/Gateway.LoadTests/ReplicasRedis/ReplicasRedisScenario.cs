@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadGen;
@@ -186,8 +184,7 @@ internal static class ReplicasRedisScenario
                 .AddCluster("enqueue", "ConcurrencyAware", [upstream], pathPrefix: "enqueue")
                 .Set("ReverseProxy:Routes:enqueue:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
                 .Set("Gateway:Timing:AccessLog", JsonValue.Create(false))
-                .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(ApiKey)))))
-                .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create(Tenant))
+                .AddApiKey(ApiKey, Tenant)
                 .Set($"Gateway:Admission:Tenants:{Tenant}:RatePerSecond", JsonValue.Create(options.Rate))
                 .Set($"Gateway:Admission:Tenants:{Tenant}:Burst", JsonValue.Create(options.Burst))
                 .Set($"Gateway:Admission:Tenants:{Tenant}:MaxConcurrency", JsonValue.Create(10_000));

@@ -1,6 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
@@ -23,10 +21,8 @@ public sealed class AdmissionTests : IAsyncLifetime
     public async Task InitializeAsync() => _gateway = await EchoGateway.StartAsync((config, upstream) => config
             .AddCluster("jobs", GatewayPolicies.ConcurrencyAware, [upstream], pathPrefix: "jobs")
             .Set("ReverseProxy:Routes:jobs:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
-            .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Hash(AcmeKey)))
-            .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create("acme"))
-            .Set("Gateway:Authentication:ApiKeys:1:Sha256", JsonValue.Create(Hash(GlobexKey)))
-            .Set("Gateway:Authentication:ApiKeys:1:Tenant", JsonValue.Create("globex"))
+            .AddApiKey(AcmeKey, "acme")
+            .AddApiKey(GlobexKey, "globex")
             // Slow refills (4 s and 100 s a token), so a stall on a busy machine cannot refill a bucket mid-test.
             .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.25))
             .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2))
@@ -130,8 +126,6 @@ public sealed class AdmissionTests : IAsyncLifetime
         using var globex = await EnqueueAsync(GlobexKey);
         Assert.Equal(HttpStatusCode.OK, globex.StatusCode);
     }
-
-    private static string Hash(string key) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)));
 
     private static HttpRequestMessage WithKey(HttpRequestMessage request, string key)
     {

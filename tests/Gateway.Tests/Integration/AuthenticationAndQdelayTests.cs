@@ -301,8 +301,7 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
     }
 
     private static Action<GatewayConfigFile> WithApiKey(string tenant, string key) => config => config
-        .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)))))
-        .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create(tenant));
+        .AddApiKey(key, tenant);
 
     private static Dictionary<string, object> Claims(params (string Name, object Value)[] claims) => claims.ToDictionary(c => c.Name, c => c.Value);
 

@@ -64,6 +64,18 @@ internal sealed class GatewayConfigFile : IDisposable
         return this;
     }
 
+    /// <summary>
+    /// Adds an API key for a tenant under <c>Gateway:Authentication:ApiKeys</c>, stored as the configuration expects it:
+    /// the key's SHA-256 in hex, never the key.
+    /// </summary>
+    public GatewayConfigFile AddApiKey(string key, string tenant)
+    {
+        var index = _root["Gateway"]?["Authentication"]?["ApiKeys"] is JsonObject keys ? keys.Count : 0;
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+        return Set($"Gateway:Authentication:ApiKeys:{index}:Sha256", JsonValue.Create(hash))
+            .Set($"Gateway:Authentication:ApiKeys:{index}:Tenant", JsonValue.Create(tenant));
+    }
+
     public string Write()
     {
         File.WriteAllText(Path, _root.ToJsonString());

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
@@ -334,8 +332,7 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
                 .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address])
                 .AddCluster("jobs", GatewayPolicies.ConcurrencyAware, [upstream.Address], pathPrefix: "jobs")
                 .Set("ReverseProxy:Routes:jobs:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
-                .Set("Gateway:Authentication:ApiKeys:0:Sha256", JsonValue.Create(Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(AcmeKey)))))
-                .Set("Gateway:Authentication:ApiKeys:0:Tenant", JsonValue.Create("acme"))
+                .AddApiKey(AcmeKey, "acme")
                 .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(rate))
                 .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(burst))
                 .Set("Gateway:Admission:Tenants:acme:MaxConcurrency", JsonValue.Create(1000))
