@@ -16,6 +16,7 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(sp => new SlotPool(sp.GetRequiredService<IOptions<DemoUpstreamOptions>>().Value.Slots));
         services.AddSingleton<ServiceTimeSampler>();
+        services.AddSingleton<OverloadSwitch>();
         services.AddSingleton<DemoMetrics>();
         services.AddPrometheusExposition((exposition, _) => exposition.Meters.Add(DemoMetrics.MeterName));
         services.AddProblemDetails();

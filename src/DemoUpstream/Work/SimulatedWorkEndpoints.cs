@@ -25,6 +25,29 @@ internal static class SimulatedWorkEndpoints
             slots.ResetMaxInFlight();
             return Results.NoContent();
         });
+        // A health probe that takes no slot: 200 with the same load report as a work response, so a balancer's
+        // active health check learns the limit before it sends any traffic.
+        endpoints.MapGet("/healthz", (HttpContext context, SlotPool slots) =>
+        {
+            WriteLoadReport(context.Response.Headers, slots.InFlight, slots.Slots);
+            return Results.Ok(new { status = "ok" });
+        });
+
+        // Overload on demand: for the next N seconds every work request is answered 503 with Retry-After N, as an
+        // app server shedding load would. Lets tests and scenarios check that a balancer treats that as load, not death.
+        endpoints.MapPost("/demo/overload", (HttpContext context, OverloadSwitch overload) =>
+        {
+            if (!int.TryParse(context.Request.Query["seconds"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds is < 0 or > 3600)
+            {
+                return Results.Problem(
+                    statusCode: StatusCodes.Status400BadRequest,
+                    title: "Invalid 'seconds' query parameter",
+                    detail: $"'seconds' must be an integer between 0 and 3600, got '{context.Request.Query["seconds"]}'.");
+            }
+
+            overload.ShedFor(TimeSpan.FromSeconds(seconds));
+            return Results.NoContent();
+        });
         endpoints.MapFallback(ServeAsync);
         return endpoints;
     }
@@ -48,8 +71,13 @@ internal static class SimulatedWorkEndpoints
         }
     }
 
+    private static void WriteLoadReport(IHeaderDictionary headers, int inFlight, int limit) =>
+        headers["endpoint-load-metrics"] = string.Create(
+            CultureInfo.InvariantCulture, $"TEXT named_metrics.inflight={inFlight}, named_metrics.limit={limit}");
+
     private static async Task ServeAsync(
-        HttpContext context, SlotPool slots, ServiceTimeSampler sampler, TimeProvider time, IOptions<DemoUpstreamOptions> options, DemoMetrics metrics)
+        HttpContext context, SlotPool slots, ServiceTimeSampler sampler, TimeProvider time, IOptions<DemoUpstreamOptions> options, DemoMetrics metrics,
+        OverloadSwitch overload)
     {
         CloseConnectionIfDue(context, options.Value.CloseConnectionEvery);
         TimeSpan serviceTime;
@@ -70,6 +98,14 @@ internal static class SimulatedWorkEndpoints
         else
         {
             serviceTime = sampler.Next();
+        }
+
+        if (overload.Remaining() is { } shedding)
+        {
+            context.Response.Headers.RetryAfter = Math.Max(1, (long)Math.Ceiling(shedding.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Overloaded").ExecuteAsync(context);
+            metrics.RecordRequest(StatusCodes.Status503ServiceUnavailable);
+            return;
         }
 
         var ct = context.RequestAborted;
@@ -112,8 +148,7 @@ internal static class SimulatedWorkEndpoints
 
         var headers = context.Response.Headers;
         headers["Server-Timing"] = string.Create(CultureInfo.InvariantCulture, $"app;dur={inSlot.TotalMilliseconds:0.###}");
-        headers["endpoint-load-metrics"] = string.Create(
-            CultureInfo.InvariantCulture, $"TEXT named_metrics.inflight={inFlight}, named_metrics.limit={slots.Slots}");
+        WriteLoadReport(headers, inFlight, slots.Slots);
         headers["X-Demo-Queue-Ms"] = queued.TotalMilliseconds.ToString("0.###", CultureInfo.InvariantCulture);
         await context.Response.WriteAsJsonAsync(
             new
