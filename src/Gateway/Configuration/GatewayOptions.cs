@@ -11,6 +11,9 @@ public sealed class GatewayOptions
         [typeof(GatewayOptions).FullName!] = SectionName,
         [typeof(QueueOptions).FullName!] = SectionName + ":Queue",
         [typeof(LoadBalancingOptions).FullName!] = SectionName + ":LoadBalancing",
+        [typeof(HealthOptions).FullName!] = SectionName + ":Health",
+        [typeof(RetryOptions).FullName!] = SectionName + ":Retry",
+        [typeof(UpstreamOptions).FullName!] = SectionName + ":Upstream",
         [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
         [typeof(MetricsOptions).FullName!] = SectionName + ":Metrics",
         [typeof(AuthenticationOptions).FullName!] = SectionName + ":Authentication",
@@ -26,6 +29,15 @@ public sealed class GatewayOptions
 
     /// <summary>Balancing settings shared by <c>LeastOutstanding</c> and <c>ConcurrencyAware</c>.</summary>
     public LoadBalancingOptions LoadBalancing { get; set; } = new();
+
+    /// <summary>Passive health: ejecting failing destinations, and holding back from overloaded ones.</summary>
+    public HealthOptions Health { get; set; } = new();
+
+    /// <summary>Retrying failed requests on another destination.</summary>
+    public RetryOptions Retry { get; set; } = new();
+
+    /// <summary>Connect and activity timeouts towards upstreams.</summary>
+    public UpstreamOptions Upstream { get; set; } = new();
 
     /// <summary>Per-request timing and its reporting.</summary>
     public TimingOptions Timing { get; set; } = new();

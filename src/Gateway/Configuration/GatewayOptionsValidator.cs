@@ -41,6 +41,8 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
             failures.Add($"{Lb}:BacklogReportTtl must be positive, got {options.LoadBalancing.BacklogReportTtl}.");
         }
 
+        ValidateHealth(options, failures);
+
         const string Metrics = GatewayOptions.SectionName + ":Metrics";
         if (string.IsNullOrWhiteSpace(options.Metrics.Path) || !options.Metrics.Path.StartsWith('/'))
         {
@@ -58,5 +60,71 @@ internal sealed class GatewayOptionsValidator : IValidateOptions<GatewayOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateHealth(GatewayOptions options, List<string> failures)
+    {
+        const string Health = GatewayOptions.SectionName + ":Health";
+        var health = options.Health;
+        if (health.ConsecutiveFailures < 1)
+        {
+            failures.Add($"{Health}:ConsecutiveFailures must be at least 1, got {health.ConsecutiveFailures}.");
+        }
+
+        if (!(health.FailureRatio is > 0 and <= 1))
+        {
+            failures.Add($"{Health}:FailureRatio must be more than 0 and at most 1, got {health.FailureRatio}.");
+        }
+
+        if (health.FailureRatioMinRequests < 1)
+        {
+            failures.Add($"{Health}:FailureRatioMinRequests must be at least 1, got {health.FailureRatioMinRequests}.");
+        }
+
+        if (health.FailureWindow <= TimeSpan.Zero)
+        {
+            failures.Add($"{Health}:FailureWindow must be positive, got {health.FailureWindow}.");
+        }
+
+        if (health.ReactivationPeriod <= TimeSpan.Zero)
+        {
+            failures.Add($"{Health}:ReactivationPeriod must be positive, got {health.ReactivationPeriod}.");
+        }
+
+        if (health.MaxEjectedPercent is < 0 or > 100)
+        {
+            failures.Add($"{Health}:MaxEjectedPercent must be between 0 and 100, got {health.MaxEjectedPercent}.");
+        }
+
+        if (health.MaxRetryAfter < TimeSpan.Zero)
+        {
+            failures.Add($"{Health}:MaxRetryAfter must be 0 or more, got {health.MaxRetryAfter}.");
+        }
+
+        const string Retry = GatewayOptions.SectionName + ":Retry";
+        if (options.Retry.MaxRetries is < 0 or > 10)
+        {
+            failures.Add($"{Retry}:MaxRetries must be between 0 and 10, got {options.Retry.MaxRetries}.");
+        }
+
+        for (var i = 0; i < options.Retry.IdempotentMethods.Count; i++)
+        {
+            var method = options.Retry.IdempotentMethods[i];
+            if (string.IsNullOrWhiteSpace(method) || !method.All(char.IsAsciiLetter))
+            {
+                failures.Add($"{Retry}:IdempotentMethods:{i} must be an HTTP method such as GET, got '{method}'.");
+            }
+        }
+
+        const string Upstream = GatewayOptions.SectionName + ":Upstream";
+        if (options.Upstream.ConnectTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Upstream}:ConnectTimeout must be positive, got {options.Upstream.ConnectTimeout}.");
+        }
+
+        if (options.Upstream.ActivityTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{Upstream}:ActivityTimeout must be positive, got {options.Upstream.ActivityTimeout}.");
+        }
     }
 }

@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Gateway.Hosting;
@@ -45,7 +46,9 @@ public static class GatewayServiceCollectionExtensions
         services.AddReverseProxy()
             .LoadFromConfig(configuration.GetSection("ReverseProxy"))
             .AddTransforms<ContextTransformProvider>()
-            .AddTransforms<UpstreamTimingTransformProvider>();
+            .AddTransforms<UpstreamTimingTransformProvider>()
+            .AddConfigFilter<UpstreamDefaultsConfigFilter>();
+        services.AddSingleton<IActiveHealthCheckPolicy, LoadReportHealthPolicy>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, MeteredForwarderHttpClientFactory>());
 
         services.AddPrometheusExposition((exposition, sp) =>

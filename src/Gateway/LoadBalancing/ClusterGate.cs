@@ -13,6 +13,9 @@ internal sealed class ClusterGate
 {
     private const double RoundTripSmoothing = 0.2;
 
+    /// <summary>Where the half-open ramp of a destination without a limit ends.</summary>
+    private const int UnlimitedRecoveryCap = 64;
+
     private static readonly TimeSpan DefaultReportLag = TimeSpan.FromMilliseconds(2);
     private static readonly TimeSpan MaxReportLag = TimeSpan.FromMilliseconds(5);
 
@@ -162,12 +165,154 @@ internal sealed class ClusterGate
     }
 
     /// <summary>A consistent copy of every destination's figures, for metrics.</summary>
-    public IReadOnlyList<(string DestinationId, int InFlight, int? Limit)> Snapshot()
+    public IReadOnlyList<(string DestinationId, int InFlight, int? Limit, bool Ejected)> Snapshot()
     {
         lock (_sync)
         {
-            return _loads.Values.Select(l => (l.DestinationId, l.InFlight, l.LastLimit)).ToArray();
+            var now = _time.GetTimestamp();
+            return _loads.Values.Select(l => (l.DestinationId, l.InFlight, l.LastLimit, l.IsEjected(now))).ToArray();
         }
+    }
+
+    /// <summary>
+    /// Takes in how one attempt at a destination ended, for passive health. <paramref name="failure"/> is the
+    /// destination's failure, if any; <paramref name="holdBack"/> is an upstream's 503 Retry-After, which is a load
+    /// signal: it keeps new work away for that long but is neither a success nor a failure.
+    /// </summary>
+    public HealthEvent RecordOutcome(DestinationLease lease, UpstreamFailureKind failure, TimeSpan? holdBack = null)
+    {
+        List<(Waiter, DestinationLease)>? grants = null;
+        HealthEvent result;
+        lock (_sync)
+        {
+            var now = _time.GetTimestamp();
+            result = RecordOutcomeLocked(lease.Load, failure, holdBack, now);
+            DispatchLocked(ref grants);
+        }
+
+        Complete(grants);
+        return result;
+    }
+
+    /// <summary>
+    /// Takes in the concurrency limit an active health probe's load report gave, so a cold burst spreads at once
+    /// instead of queueing behind one probing request per destination.
+    /// </summary>
+    public void LearnLimit(string destinationId, int limit)
+    {
+        if (limit <= 0)
+        {
+            return;
+        }
+
+        List<(Waiter, DestinationLease)>? grants = null;
+        lock (_sync)
+        {
+            var load = LoadLocked(destinationId);
+            load.ReportedLimit = limit;
+            load.ReportsMissing = false;
+            DispatchLocked(ref grants);
+        }
+
+        Complete(grants);
+    }
+
+    private HealthEvent RecordOutcomeLocked(DestinationLoad load, UpstreamFailureKind failure, TimeSpan? holdBack, long now)
+    {
+        var health = _settings.Health;
+        if (holdBack is { } hold && hold > TimeSpan.Zero)
+        {
+            load.HeldBackUntil = Math.Max(load.HeldBackUntil, now + (long)(hold.TotalSeconds * _time.TimestampFrequency));
+            return new HealthEvent(HealthEventKind.HeldBack, load.DestinationId, Duration: hold);
+        }
+
+        if (load.IsEjected(now))
+        {
+            // Requests sent before the ejection are still finishing; they say nothing new.
+            return HealthEvent.None(load.DestinationId);
+        }
+
+        if (now - load.WindowStart > health.FailureWindow.TotalSeconds * _time.TimestampFrequency)
+        {
+            (load.WindowStart, load.WindowRequests, load.WindowFailures) = (now, 0, 0);
+        }
+
+        load.WindowRequests++;
+        if (failure == UpstreamFailureKind.None)
+        {
+            load.ConsecutiveFailures = 0;
+            if (load.RecoveryCap is { } cap)
+            {
+                // Half-open ramp: each success doubles what the destination may have in flight, up to its limit.
+                var full = load.LastLimit ?? UnlimitedRecoveryCap;
+                if (cap * 2 >= full)
+                {
+                    load.RecoveryCap = null;
+                    return new HealthEvent(HealthEventKind.Recovered, load.DestinationId);
+                }
+
+                load.RecoveryCap = cap * 2;
+            }
+
+            return HealthEvent.None(load.DestinationId);
+        }
+
+        load.ConsecutiveFailures++;
+        load.WindowFailures++;
+        string? reason = null;
+        if (load.RecoveryCap is not null)
+        {
+            reason = "half_open_failure";
+        }
+        else if (load.ConsecutiveFailures >= health.ConsecutiveFailures)
+        {
+            reason = "consecutive_failures";
+        }
+        else if (load.WindowRequests >= health.FailureRatioMinRequests && load.WindowFailures >= health.FailureRatio * load.WindowRequests)
+        {
+            reason = "failure_ratio";
+        }
+
+        if (reason is null || !MayEjectLocked(now))
+        {
+            return HealthEvent.None(load.DestinationId);
+        }
+
+        load.EjectedUntil = now + (long)(health.ReactivationPeriod.TotalSeconds * _time.TimestampFrequency);
+        load.RecoveryCap = 1;
+        (load.ConsecutiveFailures, load.WindowStart, load.WindowRequests, load.WindowFailures) = (0, now, 0, 0);
+        return new HealthEvent(HealthEventKind.Ejected, load.DestinationId, reason, health.ReactivationPeriod);
+    }
+
+    /// <summary>
+    /// Whether one more destination may be ejected: at most <c>MaxEjectedPercent</c> of them (but always one of two
+    /// or more), and never the last one in rotation, so a cluster-wide fault degrades service instead of ending it.
+    /// </summary>
+    private bool MayEjectLocked(long now)
+    {
+        var total = _loads.Count;
+        var ejected = 0;
+        foreach (var load in _loads.Values)
+        {
+            if (load.IsEjected(now))
+            {
+                ejected++;
+            }
+        }
+
+        var allowed = Math.Min(total - 1, Math.Max(total >= 2 ? 1 : 0, total * _settings.Health.MaxEjectedPercent / 100));
+        return ejected < allowed;
+    }
+
+    private DestinationLoad LoadLocked(string destinationId)
+    {
+        if (!_loads.TryGetValue(destinationId, out var load))
+        {
+            load = new DestinationLoad(destinationId);
+            _loads.Add(destinationId, load);
+        }
+
+        return load;
     }
 
     internal void Release(DestinationLease lease)
@@ -264,12 +409,21 @@ internal sealed class ClusterGate
 
         // Waiters held back only by other callers' reported work would otherwise wait for a release that may
         // never come from this gateway. Look again when the oldest such report stops being trusted.
+        // Likewise for destinations coming back from an ejection or a hold-back.
         long? earliest = null;
         foreach (var load in _loads.Values)
         {
             if (load.OthersInFlight > 0 && load.OthersValidUntil > now && (earliest is null || load.OthersValidUntil < earliest))
             {
                 earliest = load.OthersValidUntil;
+            }
+
+            foreach (var until in (ReadOnlySpan<long>)[load.EjectedUntil, load.HeldBackUntil])
+            {
+                if (until > now && (earliest is null || until < earliest))
+                {
+                    earliest = until;
+                }
             }
         }
 
@@ -305,27 +459,50 @@ internal sealed class ClusterGate
         return new DestinationLease(this, load, destination);
     }
 
+    /// <summary>
+    /// The destination to use, or null when none has room. Lowest rank wins, ties at random:
+    /// <list type="bullet">
+    /// <item>Ejected, held-back and half-open-full destinations are skipped. Without limits (<c>LeastOutstanding</c>),
+    /// should that skip every candidate, they are ranked anyway: that policy never waits.</item>
+    /// <item>A destination whose last request failed ranks below every other, so one that fails fast never looks idle.</item>
+    /// <item>With limits, the rank is the share of the limit in use, so equal upstreams share evenly and a cold one
+    /// (limit 1 until it reports) ranks with idle ones instead of never being tried.</item>
+    /// </list>
+    /// </summary>
     private (DestinationLoad Load, DestinationState Destination)? PickLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
     {
+        var picked = PickLocked(candidates, enforceLimits, now, skipUnavailable: true);
+        return picked is null && !enforceLimits && candidates.Count > 0
+            ? PickLocked(candidates, enforceLimits, now, skipUnavailable: false)
+            : picked;
+    }
+
+    private (DestinationLoad Load, DestinationState Destination)? PickLocked(
+        IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now, bool skipUnavailable)
+    {
+        // Below any share of a limit (0 to 1): unlimited destinations rank by their count of requests in flight.
+        const double Unlimited = -1e9;
+        const double Failing = 1e12;
+
         DestinationLoad? best = null;
         DestinationState? bestDestination = null;
-        var bestScore = long.MinValue;
+        var bestRank = double.MaxValue;
         var ties = 0;
         for (var i = 0; i < candidates.Count; i++)
         {
             var destination = candidates[i];
-            if (!_loads.TryGetValue(destination.DestinationId, out var load))
-            {
-                load = new DestinationLoad(destination.DestinationId);
-                _loads.Add(destination.DestinationId, load);
-            }
-
+            var load = LoadLocked(destination.DestinationId);
             var limit = load.EffectiveLimit(destination, _settings);
             load.LastLimit = limit;
-            long score;
+            if (skipUnavailable && !load.IsAvailable(now))
+            {
+                continue;
+            }
+
+            double rank;
             if (!enforceLimits)
             {
-                score = -load.InFlight;
+                rank = load.InFlight;
             }
             else
             {
@@ -333,8 +510,7 @@ internal sealed class ClusterGate
                 var occupied = load.InFlight + others;
                 if (limit is { } l)
                 {
-                    score = l - occupied;
-                    if (score <= 0)
+                    if (occupied >= l)
                     {
                         // A destination we have nothing in flight at sends us no reports, so an estimate of other
                         // callers' work there only ages. Once it is stale, one probe request refreshes it;
@@ -344,21 +520,27 @@ internal sealed class ClusterGate
                             continue;
                         }
 
-                        score = 1;
+                        occupied = l - 1;
                     }
+
+                    rank = (double)occupied / l;
                 }
                 else
                 {
-                    // No known limit: always has room, and ranks above any limited destination.
-                    score = int.MaxValue - occupied;
+                    rank = Unlimited + occupied;
                 }
             }
 
-            if (score > bestScore)
+            if (load.ConsecutiveFailures > 0)
             {
-                (best, bestDestination, bestScore, ties) = (load, destination, score, 1);
+                rank += Failing;
             }
-            else if (score == bestScore && _random.Next(++ties) == 0)
+
+            if (rank < bestRank)
+            {
+                (best, bestDestination, bestRank, ties) = (load, destination, rank, 1);
+            }
+            else if (rank == bestRank && _random.Next(++ties) == 0)
             {
                 // Reservoir sampling: each tied destination is equally likely.
                 (best, bestDestination) = (load, destination);

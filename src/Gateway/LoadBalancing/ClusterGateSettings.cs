@@ -20,6 +20,9 @@ internal sealed record ClusterGateSettings
 
     public bool UseReportedInFlight { get; init; }
 
+    /// <summary>Passive health thresholds, from <c>Gateway:Health</c>.</summary>
+    public HealthOptions Health { get; init; } = new();
+
     public static ClusterGateSettings From(ClusterModel? cluster, GatewayOptions options)
     {
         var metadata = cluster?.Config.Metadata;
@@ -31,6 +34,7 @@ internal sealed record ClusterGateSettings
             QueueTimeout = GatewayMetadata.ReadTimeSpan(metadata, GatewayMetadata.QueueTimeout) ?? options.Queue.Timeout,
             LoadReportTtl = options.LoadBalancing.LoadReportTtl,
             UseReportedInFlight = options.LoadBalancing.UseReportedInFlight,
+            Health = options.Health,
         };
     }
 }

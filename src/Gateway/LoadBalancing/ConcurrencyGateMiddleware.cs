@@ -1,17 +1,23 @@
+using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;
 using Gateway.Timing;
+using Microsoft.Net.Http.Headers;
+using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
 
 /// <summary>
 /// Proxy-pipeline step before YARP's load balancer. For clusters using the gateway's policies it takes a
 /// destination slot (waiting in the cluster's queue if <c>ConcurrencyAware</c> finds none free), narrows
-/// the request to that destination, and frees the slot when forwarding ends, however it ends.
+/// the request to that destination, and frees the slot when forwarding ends, however it ends. Each attempt's
+/// outcome feeds passive health, and an attempt that failed before the upstream saw the request goes again
+/// to a destination not yet tried.
 /// </summary>
-internal sealed class ConcurrencyGateMiddleware(
-    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options)
+internal sealed partial class ConcurrencyGateMiddleware(
+    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options, ILogger<ConcurrencyGateMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -28,47 +34,169 @@ internal sealed class ConcurrencyGateMiddleware(
 
         var gate = gates.Get(cluster.ClusterId);
         var feature = context.Features.Get<GatewayRequestFeature>();
-        DestinationLease lease;
-        if (leastOutstanding)
+        var current = options.Current;
+        var waited = TimeSpan.Zero;
+        for (var attempt = 0; ; attempt++)
         {
-            // Never null: there is at least one candidate and limits do not apply.
-            lease = gate.TryAcquireLeastOutstanding(proxy.Cluster, candidates)!;
-        }
-        else
-        {
-            var result = await gate.AcquireAsync(proxy.Cluster, candidates, context.RequestAborted);
-
-            // A request turned away because the queue was full never waited; counting it as a 0 s wait
-            // would pull the queue-wait quantiles down exactly when the queue is full.
-            if (result.Outcome != GateOutcome.QueueFull)
+            DestinationLease lease;
+            if (leastOutstanding)
             {
-                metrics.RecordQueueWait(cluster.ClusterId, result.Waited);
+                // Never null: there is at least one candidate and limits do not apply.
+                lease = gate.TryAcquireLeastOutstanding(proxy.Cluster, candidates)!;
+            }
+            else
+            {
+                var result = await gate.AcquireAsync(proxy.Cluster, candidates, context.RequestAborted);
+                waited += result.Waited;
+
+                // A request turned away because the queue was full never waited; counting it as a 0 s wait
+                // would pull the queue-wait quantiles down exactly when the queue is full.
+                if (result.Outcome != GateOutcome.QueueFull)
+                {
+                    metrics.RecordQueueWait(cluster.ClusterId, result.Waited);
+                }
+
+                if (feature is not null)
+                {
+                    feature.QueueWait = waited;
+                }
+
+                if (result.Lease is not { } granted)
+                {
+                    await RejectAsync(context, feature, cluster.ClusterId, result);
+                    return;
+                }
+
+                lease = granted;
+            }
+
+            UpstreamFailureKind failure;
+            using (lease)
+            {
+                if (feature is not null)
+                {
+                    feature.Lease = lease;
+                }
+
+                proxy.AvailableDestinations = lease.Destination;
+                await next(context);
+                failure = RecordOutcome(context, gate, lease, current);
             }
 
             if (feature is not null)
             {
-                feature.QueueWait = result.Waited;
+                feature.Failure = failure;
             }
 
-            if (result.Lease is not { } granted)
+            if (failure == UpstreamFailureKind.None || attempt >= current.Retry.MaxRetries || !MayRetry(context, failure, current.Retry)
+                || Untried(candidates, lease.Destination, feature) is not { Count: > 0 } rest)
             {
-                await RejectAsync(context, feature, cluster.ClusterId, result);
                 return;
             }
 
-            lease = granted;
-        }
-
-        using (lease)
-        {
+            // The upstream never answered: nothing reached the client, so the request can go again as if new.
+            var failed = lease.Destination.DestinationId;
+            metrics.RecordRetry(cluster.ClusterId, failed, UpstreamFailures.Label(failure));
+            Log.Retrying(logger, cluster.ClusterId, failed, UpstreamFailures.Label(failure), attempt + 1);
             if (feature is not null)
             {
-                feature.Lease = lease;
+                feature.Retries++;
+                (feature.FailedDestinations ??= []).Add(failed);
+                feature.UpstreamSent = 0;
             }
 
-            proxy.AvailableDestinations = lease.Destination;
-            await next(context);
+            context.Features.Set<IForwarderErrorFeature>(null);
+            context.Response.Clear();
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            proxy.ProxiedDestination = null;
+            candidates = rest;
         }
+    }
+
+    private static bool MayRetry(HttpContext context, UpstreamFailureKind failure, RetryOptions retry)
+    {
+        if (context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
+        {
+            return false;
+        }
+
+        if (UpstreamFailures.BeforeRequestSent(failure))
+        {
+            return true;
+        }
+
+        // Bytes went out, so only an idempotent request without a body may go again, and never after a timeout:
+        // a hung upstream would cost the timeout twice.
+        return failure == UpstreamFailureKind.ConnectionReset
+            && context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>() is not { CanHaveBody: true }
+            && retry.IdempotentMethods.Exists(m => string.Equals(m, context.Request.Method, StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The candidates not yet tried by this request, or null when every one has been.</summary>
+    private static List<DestinationState>? Untried(IReadOnlyList<DestinationState> candidates, DestinationState failed, GatewayRequestFeature? feature)
+    {
+        List<DestinationState>? rest = null;
+        foreach (var candidate in candidates)
+        {
+            if (!ReferenceEquals(candidate, failed) && feature?.FailedDestinations?.Contains(candidate.DestinationId) != true)
+            {
+                (rest ??= []).Add(candidate);
+            }
+        }
+
+        return rest;
+    }
+
+    private UpstreamFailureKind RecordOutcome(HttpContext context, ClusterGate gate, DestinationLease lease, GatewayOptions current)
+    {
+        var clusterId = gate.ClusterId;
+        var destinationId = lease.Destination.DestinationId;
+        var failure = UpstreamFailures.Classify(context, context.GetForwarderErrorFeature(), current.Health.CountServerErrors);
+        TimeSpan? holdBack = null;
+        if (failure == UpstreamFailureKind.None && context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable
+            && context.GetForwarderErrorFeature() is null && current.Health.MaxRetryAfter > TimeSpan.Zero
+            && RetryAfter(context.Response.Headers.RetryAfter.ToString()) is { } retryAfter)
+        {
+            holdBack = retryAfter < current.Health.MaxRetryAfter ? retryAfter : current.Health.MaxRetryAfter;
+        }
+
+        if (failure != UpstreamFailureKind.None)
+        {
+            metrics.RecordUpstreamFailure(clusterId, destinationId, UpstreamFailures.Label(failure));
+        }
+
+        var health = gate.RecordOutcome(lease, failure, holdBack);
+        switch (health.Kind)
+        {
+            case HealthEventKind.Ejected:
+                Log.Ejected(logger, clusterId, destinationId, health.Reason!, UpstreamFailures.Label(failure), health.Duration.TotalSeconds);
+                break;
+            case HealthEventKind.Recovered:
+                Log.Recovered(logger, clusterId, destinationId);
+                break;
+            case HealthEventKind.HeldBack:
+                Log.HeldBack(logger, clusterId, destinationId, health.Duration.TotalSeconds);
+                break;
+        }
+
+        metrics.RecordHealthEvent(clusterId, health);
+        return failure;
+    }
+
+    /// <summary>A Retry-After value (delay in seconds, or an HTTP date) as a delay from now; null when absent or invalid.</summary>
+    private static TimeSpan? RetryAfter(string value)
+    {
+        if (value.Length == 0)
+        {
+            return null;
+        }
+
+        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
+        }
+
+        return HeaderUtilities.TryParseDate(value, out var date) && date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : null;
     }
 
     private Task RejectAsync(HttpContext context, GatewayRequestFeature? feature, string clusterId, GateResult result)
@@ -99,5 +227,22 @@ internal sealed class ConcurrencyGateMiddleware(
         {
             feature.Rejection = reason;
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning,
+            "Destination '{Destination}' of cluster '{Cluster}' ejected for {Seconds} s ({Reason}, last failure {Failure}); it comes back half-open.")]
+        public static partial void Ejected(ILogger logger, string cluster, string destination, string reason, string failure, double seconds);
+
+        [LoggerMessage(2, LogLevel.Information, "Destination '{Destination}' of cluster '{Cluster}' is back in full rotation.")]
+        public static partial void Recovered(ILogger logger, string cluster, string destination);
+
+        [LoggerMessage(3, LogLevel.Debug,
+            "Destination '{Destination}' of cluster '{Cluster}' answered 503 with Retry-After: new work avoids it for {Seconds} s.")]
+        public static partial void HeldBack(ILogger logger, string cluster, string destination, double seconds);
+
+        [LoggerMessage(4, LogLevel.Debug, "Retrying a request of cluster '{Cluster}' elsewhere after '{Destination}' failed ({Failure}); retry {Retry}.")]
+        public static partial void Retrying(ILogger logger, string cluster, string destination, string failure, int retry);
     }
 }

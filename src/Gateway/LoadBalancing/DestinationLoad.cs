@@ -38,6 +38,35 @@ internal sealed class DestinationLoad(string destinationId)
     /// <summary>The limit in force at the last pick, for metrics. Null means unlimited.</summary>
     public int? LastLimit { get; set; }
 
+    /// <summary>Failures in a row; any success clears it. A destination with failures ranks below every other.</summary>
+    public int ConsecutiveFailures { get; set; }
+
+    /// <summary>Start of the current failure-ratio window (a timestamp), and the requests and failures counted in it.</summary>
+    public long WindowStart { get; set; }
+
+    public int WindowRequests { get; set; }
+
+    public int WindowFailures { get; set; }
+
+    /// <summary>Timestamp until which passive health keeps the destination out of rotation; 0 when never ejected.</summary>
+    public long EjectedUntil { get; set; }
+
+    /// <summary>
+    /// After an ejection, the most requests the destination may have in flight: 1 (half-open), doubling with each
+    /// success until it reaches the destination's limit. Null when fully in rotation.
+    /// </summary>
+    public int? RecoveryCap { get; set; }
+
+    /// <summary>Timestamp until which an upstream's 503 with Retry-After holds new work back; 0 when never.</summary>
+    public long HeldBackUntil { get; set; }
+
+    /// <summary>Whether passive health or a hold-back keeps new work away now, or the half-open cap is reached.</summary>
+    public bool IsAvailable(long now) =>
+        now >= EjectedUntil && now >= HeldBackUntil && (RecoveryCap is not { } cap || InFlight < cap);
+
+    /// <summary>Whether the destination is ejected now.</summary>
+    public bool IsEjected(long now) => now < EjectedUntil;
+
     /// <summary>Remembers when one of this gateway's requests to the destination finished.</summary>
     public void RecordRelease(long timestamp)
     {
@@ -74,9 +103,10 @@ internal sealed class DestinationLoad(string destinationId)
     }
 
     /// <summary>
-    /// The limit in force: destination metadata, cluster metadata, the upstream's reported limit, then the
-    /// configured default. With none of those, one request probes until the first response tells us the
-    /// limit, so a cold burst cannot overfill an upstream; an upstream that never reports is unlimited.
+    /// The limit in force: destination metadata, cluster metadata, the upstream's reported limit (on a response or an
+    /// active health probe), then the configured default. With none of those, one request probes until the first
+    /// response tells us the limit, so a cold burst cannot overfill an upstream; an upstream that never reports is
+    /// unlimited.
     /// </summary>
     public int? EffectiveLimit(DestinationState destination, ClusterGateSettings settings) =>
         ConfiguredLimit(destination, settings.ClusterLimit)

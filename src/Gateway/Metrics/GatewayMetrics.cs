@@ -25,6 +25,11 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _connectionsOpened;
     private readonly Histogram<double> _connectDuration;
     private readonly Counter<long> _connectErrors;
+    private readonly Counter<long> _upstreamFailures;
+    private readonly Counter<long> _retries;
+    private readonly Counter<long> _ejections;
+    private readonly Counter<long> _recoveries;
+    private readonly Counter<long> _holdBacks;
     private readonly Counter<long> _authRejected;
     private readonly Counter<long> _qdelay;
     private readonly Counter<long> _qdelayStripped;
@@ -54,6 +59,18 @@ internal sealed class GatewayMetrics
             "gateway.upstream.connect.duration", "s", "Time to open an upstream connection: TCP connect plus TLS handshake.", advice: advice);
         _connectErrors = meter.CreateCounter<long>(
             "gateway.upstream.connect_errors", "{connection}", "Failed TCP connection attempts to upstreams, by destination.");
+        _upstreamFailures = meter.CreateCounter<long>(
+            "gateway.upstream.failures", "{request}",
+            "Attempts that failed at the destination, by kind: connection_refused, connect_timeout, connect_failed, connection_reset, timeout, server_error.");
+        _retries = meter.CreateCounter<long>(
+            "gateway.upstream.retries", "{request}", "Requests sent again to another destination, by the destination that failed and the failure's kind.");
+        _ejections = meter.CreateCounter<long>(
+            "gateway.destination.ejections", "{ejection}",
+            "Destinations taken out of rotation by passive health, by reason: consecutive_failures, failure_ratio, half_open_failure.");
+        _recoveries = meter.CreateCounter<long>(
+            "gateway.destination.recoveries", "{recovery}", "Ejected destinations back in full rotation after a half-open ramp without failures.");
+        _holdBacks = meter.CreateCounter<long>(
+            "gateway.destination.hold_backs", "{response}", "Upstream 503 responses with Retry-After, each holding new work back from the destination.");
 
         _authRejected = meter.CreateCounter<long>(
             "gateway.auth.rejected", "{request}", "Requests refused with 401, by reason: missing_token, invalid_token, expired_token.");
@@ -91,6 +108,8 @@ internal sealed class GatewayMetrics
             "Requests in flight from this gateway per destination.");
         meter.CreateObservableGauge("gateway.destination.concurrency_limit", () => DestinationMeasurements(gates, limit: true), "{request}",
             "Concurrency limit in force per destination (configured or learned); absent when unlimited.");
+        meter.CreateObservableGauge("gateway.destination.ejected", () => EjectedMeasurements(gates), "{destination}",
+            "1 while passive health keeps the destination out of rotation, else 0.");
     }
 
     public void RecordRequest(string route, string cluster, string destination, int statusCode, TimeSpan duration)
@@ -173,6 +192,39 @@ internal sealed class GatewayMetrics
     public void RecordConnectError(string cluster, string destination) =>
         _connectErrors.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", destination));
 
+    public void RecordUpstreamFailure(string cluster, string destination, string kind) =>
+        _upstreamFailures.Add(1, new("cluster", cluster), new("destination", destination), new("kind", kind));
+
+    public void RecordRetry(string cluster, string failedDestination, string kind) =>
+        _retries.Add(1, new("cluster", cluster), new("destination", failedDestination), new("kind", kind));
+
+    public void RecordHealthEvent(string cluster, HealthEvent health)
+    {
+        switch (health.Kind)
+        {
+            case HealthEventKind.Ejected:
+                _ejections.Add(1, new("cluster", cluster), new("destination", health.DestinationId), new("reason", health.Reason));
+                break;
+            case HealthEventKind.Recovered:
+                _recoveries.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", health.DestinationId));
+                break;
+            case HealthEventKind.HeldBack:
+                _holdBacks.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", health.DestinationId));
+                break;
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> EjectedMeasurements(ClusterGateRegistry gates)
+    {
+        foreach (var gate in gates.All)
+        {
+            foreach (var (destinationId, _, _, ejected) in gate.Snapshot())
+            {
+                yield return new Measurement<int>(ejected ? 1 : 0, new("cluster", gate.ClusterId), new("destination", destinationId));
+            }
+        }
+    }
+
     private enum TenantFigure
     {
         Tokens,
@@ -213,7 +265,7 @@ internal sealed class GatewayMetrics
     {
         foreach (var gate in gates.All)
         {
-            foreach (var (destinationId, inFlight, destinationLimit) in gate.Snapshot())
+            foreach (var (destinationId, inFlight, destinationLimit, _) in gate.Snapshot())
             {
                 var value = limit ? destinationLimit : inFlight;
                 if (value is { } v)

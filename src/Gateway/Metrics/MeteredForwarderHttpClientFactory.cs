@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using Gateway.Configuration;
 using Gateway.Context;
 using System.Runtime.CompilerServices;
 using Yarp.ReverseProxy.Forwarder;
@@ -11,8 +12,10 @@ namespace Gateway.Metrics;
 /// The connect callback opens the socket as SocketsHttpHandler does by default (TCP, no Nagle).
 /// </summary>
 internal sealed class MeteredForwarderHttpClientFactory(
-    ILogger<ForwarderHttpClientFactory> logger, GatewayMetrics metrics, TimeProvider time) : ForwarderHttpClientFactory(logger)
+    ILogger<ForwarderHttpClientFactory> logger, GatewayMetrics metrics, TimeProvider time, IServiceProvider services) : ForwarderHttpClientFactory(logger)
 {
+    private readonly Lazy<LiveGatewayOptions> _options = new(services.GetRequiredService<LiveGatewayOptions>);
+
     /// <summary>Set on each outgoing request so a connection it causes is attributed to its destination.</summary>
     public static readonly HttpRequestOptionsKey<string> DestinationKey = new("Gateway.Destination");
 
@@ -42,9 +45,19 @@ internal sealed class MeteredForwarderHttpClientFactory(
     {
         var started = time.GetTimestamp();
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(_options.Value.Current.Upstream.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(connection.DnsEndPoint, ct);
+            await socket.ConnectAsync(connection.DnsEndPoint, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // Our connect timeout, not the request's cancellation: a connection failure like any other, which
+            // HttpClient reports as a connection error, so the gate may retry the request elsewhere.
+            socket.Dispose();
+            metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage));
+            throw new SocketException((int)SocketError.TimedOut);
         }
         catch (Exception ex)
         {

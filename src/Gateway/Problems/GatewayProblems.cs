@@ -23,7 +23,7 @@ internal static class GatewayProblems
 
     public static Task WriteAsync(
         HttpContext context, int status, string reason, string title, string detail, string? cluster = null, TimeSpan? retryAfter = null,
-        string? tenant = null)
+        string? tenant = null, IReadOnlyList<KeyValuePair<string, object?>>? extensions = null)
     {
         // The access log and metrics say why the gateway answered itself.
         context.Features.Get<GatewayRequestFeature>()?.Rejection = reason;
@@ -52,6 +52,14 @@ internal static class GatewayProblems
         if (tenant is not null)
         {
             problem.Extensions["tenant"] = tenant;
+        }
+
+        foreach (var (key, value) in extensions ?? [])
+        {
+            if (value is not null)
+            {
+                problem.Extensions[key] = value;
+            }
         }
 
         problem.Extensions["traceId"] = context.TraceIdentifier;

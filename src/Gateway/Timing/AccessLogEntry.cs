@@ -13,4 +13,5 @@ internal readonly record struct AccessLogEntry(
     double? UpstreamMs,
     double? AppMs,
     double? UlqMs,
-    string Outcome);
+    string Outcome,
+    int Retries = 0);

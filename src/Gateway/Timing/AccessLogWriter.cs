@@ -71,7 +71,7 @@ internal sealed class AccessLogWriter : IHostedService
 
     /// <summary>
     /// <c>2026-11-22T14:58:20.123Z GET /api/orders route=demo cluster=demo destination=upstream-2 status=200 total_ms=21.4
-    /// queue_ms=0 upstream_ms=20.9 app_ms=20.3 ulq_ms=0.6 outcome=ok</c>, with <c>-</c> for what did not happen.
+    /// queue_ms=0 upstream_ms=20.9 app_ms=20.3 ulq_ms=0.6 outcome=ok retries=0</c>, with <c>-</c> for what did not happen.
     /// </summary>
     internal static string Format(in AccessLogEntry e, DateTimeOffset now)
     {
@@ -83,7 +83,7 @@ internal sealed class AccessLogWriter : IHostedService
     private static bool TryFormat(in AccessLogEntry e, DateTimeOffset now, Span<byte> destination, out int written) => Utf8.TryWrite(
         destination,
         CultureInfo.InvariantCulture,
-        $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={e.TotalMs:0.###} queue_ms={e.QueueMs:0.###} upstream_ms={Ms(e.UpstreamMs)} app_ms={Ms(e.AppMs)} ulq_ms={Ms(e.UlqMs)} outcome={e.Outcome}\n",
+        $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={e.TotalMs:0.###} queue_ms={e.QueueMs:0.###} upstream_ms={Ms(e.UpstreamMs)} app_ms={Ms(e.AppMs)} ulq_ms={Ms(e.UlqMs)} outcome={e.Outcome} retries={e.Retries}\n",
         out written);
 
     /// <summary>An upper bound on a line's UTF-8 size: every string at 3 bytes per char (escaping triples), plus the figures.</summary>

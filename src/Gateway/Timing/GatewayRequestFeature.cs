@@ -28,6 +28,15 @@ internal sealed class GatewayRequestFeature
     /// <summary>The upstream's load report on this response, when it sent a valid one.</summary>
     public LoadReport? LoadReport { get; set; }
 
+    /// <summary>How many times the request was sent again to another destination.</summary>
+    public int Retries { get; set; }
+
+    /// <summary>The last attempt's failure at its destination, if it failed.</summary>
+    public UpstreamFailureKind Failure { get; set; }
+
+    /// <summary>Destinations tried before the last one, in order; null when the first attempt was the only one.</summary>
+    public List<string>? FailedDestinations { get; set; }
+
     /// <summary>Why the gateway answered itself, when it did (a <see cref="Problems.GatewayProblems"/> reason).</summary>
     public string? Rejection { get; set; }
 }

@@ -1,4 +1,5 @@
 using Gateway.Configuration;
+using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Problems;
 using Yarp.ReverseProxy.Forwarder;
@@ -21,7 +22,7 @@ internal sealed class RequestTimingMiddleware(
         try
         {
             await next(context);
-            await DescribeForwarderErrorAsync(context);
+            await DescribeForwarderErrorAsync(context, feature);
         }
         finally
         {
@@ -29,7 +30,7 @@ internal sealed class RequestTimingMiddleware(
         }
     }
 
-    private static Task DescribeForwarderErrorAsync(HttpContext context)
+    private Task DescribeForwarderErrorAsync(HttpContext context, GatewayRequestFeature feature)
     {
         var error = context.GetForwarderErrorFeature();
         if (error is null || context.Response.HasStarted || context.RequestAborted.IsCancellationRequested)
@@ -37,15 +38,36 @@ internal sealed class RequestTimingMiddleware(
             return Task.CompletedTask;
         }
 
-        var cluster = context.GetReverseProxyFeature().Cluster.Config.ClusterId;
-        var (reason, title) = error.Error switch
+        var proxy = context.GetReverseProxyFeature();
+        var cluster = proxy.Cluster.Config.ClusterId;
+        if (error.Error == ForwarderError.NoAvailableDestinations)
         {
-            ForwarderError.NoAvailableDestinations => (GatewayProblems.NoDestinations, "No healthy destination"),
-            ForwarderError.RequestTimedOut => (GatewayProblems.UpstreamTimeout, "Upstream timed out"),
-            _ => (GatewayProblems.UpstreamError, "Upstream request failed"),
-        };
+            return GatewayProblems.WriteAsync(
+                context, context.Response.StatusCode, GatewayProblems.NoDestinations, "No healthy destination",
+                $"Cluster '{cluster}' has no healthy destination: every one failed its health checks or none is configured.", cluster);
+        }
+
+        // The gate classified the last attempt; other policies' requests are classified here.
+        var failure = feature.Failure != UpstreamFailureKind.None
+            ? feature.Failure
+            : UpstreamFailures.Classify(context, error, countServerErrors: false);
+        var destination = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId;
+        var (reason, title) = error.Error == ForwarderError.RequestTimedOut
+            ? (GatewayProblems.UpstreamTimeout, "Upstream timed out")
+            : (GatewayProblems.UpstreamError, "Upstream request failed");
+        var timeout = proxy.Cluster.Config.HttpRequest?.ActivityTimeout;
+        var what = failure == UpstreamFailureKind.None ? $"failed ({error.Error})" : UpstreamFailures.Describe(failure, timeout);
+        var detail = destination is null
+            ? $"Forwarding to cluster '{cluster}' failed ({error.Error})."
+            : $"Destination '{destination}' of cluster '{cluster}' {what}.";
+        if (feature.FailedDestinations is { Count: > 0 } tried)
+        {
+            detail += $" Tried before it: '{string.Join("', '", tried)}'.";
+        }
+
         return GatewayProblems.WriteAsync(
-            context, context.Response.StatusCode, reason, title, $"Forwarding to cluster '{cluster}' failed: {error.Error}.", cluster);
+            context, context.Response.StatusCode, reason, title, detail, cluster,
+            extensions: [new("destination", destination), new("failure", failure == UpstreamFailureKind.None ? error.Error.ToString() : UpstreamFailures.Label(failure))]);
     }
 
     private void Record(HttpContext context, GatewayRequestFeature feature)
@@ -79,7 +101,8 @@ internal sealed class RequestTimingMiddleware(
                 feature.UpstreamRoundTrip is { } rt ? Math.Round(rt.TotalMilliseconds, 3) : null,
                 feature.AppDuration is { } app ? Math.Round(app.TotalMilliseconds, 3) : null,
                 feature.UpstreamLocalQueue is { } ulq ? Math.Round(ulq.TotalMilliseconds, 3) : null,
-                outcome);
+                outcome,
+                feature.Retries);
             if (timing.AccessLogOutput == AccessLogOutput.Stdout)
             {
                 accessLogWriter.Write(entry);

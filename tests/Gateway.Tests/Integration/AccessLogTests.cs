@@ -31,7 +31,7 @@ public sealed class AccessLogTests
         for (var i = 0; i < 25; i++)
         {
             var line = Assert.Single(lines, l => l.Contains($" GET /orders/{i} route=", StringComparison.Ordinal));
-            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z GET /orders/\d+ route=demo cluster=orders destination=u1 status=200 total_ms=[0-9.]+ queue_ms=[0-9.]+ upstream_ms=[0-9.]+ app_ms=[0-9.]+ ulq_ms=[0-9.]+ outcome=ok$", line);
+            Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z GET /orders/\d+ route=demo cluster=orders destination=u1 status=200 total_ms=[0-9.]+ queue_ms=[0-9.]+ upstream_ms=[0-9.]+ app_ms=[0-9.]+ ulq_ms=[0-9.]+ outcome=ok retries=0$", line);
         }
 
         Assert.Contains(lines, l => l.Contains(" GET /x%0A2026-01-01T00:00:00.000Z%20GET%20/forged route=demo ", StringComparison.Ordinal));

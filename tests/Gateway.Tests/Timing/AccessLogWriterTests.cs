@@ -17,7 +17,7 @@ public sealed class AccessLogWriterTests
     public void Format_FullEntry_IsOneLineWithEveryField()
     {
         Assert.Equal(
-            "2026-11-22T14:58:20.123Z GET /api/orders route=demo cluster=orders destination=upstream-2 status=200 total_ms=21.4 queue_ms=0 upstream_ms=20.9 app_ms=20.3 ulq_ms=0.6 outcome=ok\n",
+            "2026-11-22T14:58:20.123Z GET /api/orders route=demo cluster=orders destination=upstream-2 status=200 total_ms=21.4 queue_ms=0 upstream_ms=20.9 app_ms=20.3 ulq_ms=0.6 outcome=ok retries=0\n",
             AccessLogWriter.Format(Entry(), Now));
     }
 
