@@ -47,6 +47,46 @@ internal static class PeerProxies
         return ExternalProcess.StartAsync(HAProxyExecutable, config.ToString(), port, "-db", "-f", "{config}");
     }
 
+    /// <summary>
+    /// HAProxy as it is usually set up for failover: <c>balance leastconn</c>; an HTTP check of <paramref name="healthPath"/>
+    /// on every server each second, down after 2 failures and up after 2 successes (<c>check inter 1s fall 2 rise 2</c>,
+    /// <c>timeout check 1s</c>); <c>retries 3</c> with <c>option redispatch</c>, retrying on HAProxy's default
+    /// <c>retry-on conn-failure</c> (a request the server may have seen is not sent again); and
+    /// <c>timeout server</c> = <paramref name="responseTimeout"/>, after which a silent server's request gets 504.
+    /// </summary>
+    public static Task<ExternalProcess> StartHAProxyWithHealthChecksAsync(IReadOnlyList<Uri> servers, TimeSpan responseTimeout, string healthPath)
+    {
+        var port = LoopbackPort.Free();
+        var config = new StringBuilder().Append(CultureInfo.InvariantCulture, $"""
+            global
+              maxconn 8000
+            defaults
+              mode http
+              retries 3
+              option redispatch
+              timeout connect 5s
+              timeout client 300s
+              timeout server {(long)responseTimeout.TotalMilliseconds}ms
+              timeout queue 300s
+              timeout check 1s
+              timeout http-keep-alive 300s
+            frontend fe
+              bind 127.0.0.1:{port}
+              default_backend be
+            backend be
+              balance leastconn
+              option httpchk GET {healthPath}
+              default-server check inter 1s fall 2 rise 2
+
+            """);
+        for (var i = 0; i < servers.Count; i++)
+        {
+            config.AppendLine(CultureInfo.InvariantCulture, $"  server s{i + 1} {servers[i].Host}:{servers[i].Port}");
+        }
+
+        return ExternalProcess.StartAsync(HAProxyExecutable, config.ToString(), port, "-db", "-f", "{config}");
+    }
+
     /// <summary>nginx as a reverse proxy: <c>least_conn</c>, HTTP/1.1 keep-alive connections to the servers.</summary>
     public static Task<ExternalProcess> StartNginxProxyAsync(IReadOnlyList<Uri> servers)
     {
@@ -84,9 +124,15 @@ internal static class PeerProxies
           }
         """);
 
-    /// <summary>Stock YARP (loadtests/StockYarp) with one cluster of <paramref name="destinations"/> under <paramref name="policy"/>.</summary>
+    /// <summary>
+    /// Stock YARP (loadtests/StockYarp) with one cluster of <paramref name="destinations"/> under <paramref name="policy"/>.
+    /// <paramref name="clusterSettings"/> adds YARP cluster keys, e.g. <c>HealthCheck</c> or <c>HttpRequest</c>.
+    /// </summary>
     public static async Task<ServerProcess> StartStockYarpAsync(
-        string policy, IReadOnlyList<Uri> destinations, IReadOnlyDictionary<string, string>? environment = null)
+        string policy,
+        IReadOnlyList<Uri> destinations,
+        IReadOnlyDictionary<string, string>? environment = null,
+        JsonObject? clusterSettings = null)
     {
         var destinationNodes = new JsonObject();
         for (var i = 0; i < destinations.Count; i++)
@@ -94,12 +140,21 @@ internal static class PeerProxies
             destinationNodes[$"d{i + 1}"] = new JsonObject { ["Address"] = destinations[i].ToString() };
         }
 
+        var cluster = new JsonObject { ["LoadBalancingPolicy"] = policy, ["Destinations"] = destinationNodes };
+        if (clusterSettings is not null)
+        {
+            foreach (var (key, value) in clusterSettings)
+            {
+                cluster[key] = value?.DeepClone();
+            }
+        }
+
         var config = new JsonObject
         {
             ["ReverseProxy"] = new JsonObject
             {
                 ["Routes"] = new JsonObject { ["all"] = new JsonObject { ["ClusterId"] = "c", ["Match"] = new JsonObject { ["Path"] = "{**catch-all}" } } },
-                ["Clusters"] = new JsonObject { ["c"] = new JsonObject { ["LoadBalancingPolicy"] = policy, ["Destinations"] = destinationNodes } },
+                ["Clusters"] = new JsonObject { ["c"] = cluster },
             },
         };
         // Stock YARP reads its config once at start-up (no reload), so the file can go as soon as it listens.

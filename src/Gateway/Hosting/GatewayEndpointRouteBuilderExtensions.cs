@@ -6,6 +6,7 @@ using Gateway.LoadBalancing;
 using Gateway.Timing;
 using MetricsExposition;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Hosting;
 
@@ -30,8 +31,13 @@ public static class GatewayEndpointRouteBuilderExtensions
         var redisAdmission = endpoints.ServiceProvider.RedisStatus();
 
         // Degraded is still 200: the gateway serves (enqueue routes on local limits, or 503 when failing closed), and
-        // taking replicas out of a balancer would not bring Redis back.
-        endpoints.MapGet("/healthz", () => redisAdmission is { Degraded: true }
+        // taking replicas out of a balancer would not bring Redis back. Until the first round of active health probes
+        // has answered it is 503 "starting": before that the gateway knows neither which destinations are up nor
+        // their concurrency limits, and a cold burst would queue behind one request per destination.
+        var monitor = endpoints.ServiceProvider.GetRequiredService<IActiveHealthCheckMonitor>();
+        endpoints.MapGet("/healthz", () => !monitor.InitialProbeCompleted
+            ? Results.Json(new { status = "starting", reason = "initial_health_probes" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : redisAdmission is { Degraded: true }
             ? Results.Ok(new { status = "degraded", reason = RedisAdmissionStatus.UnavailableReason, failureMode = options.Admission.Redis.FailureMode.ToString() })
             : Results.Ok(new { status = "ok" })).ExcludeFromDescription();
         endpoints.MapReverseProxy(pipeline =>

@@ -13,7 +13,16 @@ internal sealed class GatewayConfigFile : IDisposable
     {
         ["Logging"] = new JsonObject { ["LogLevel"] = new JsonObject { ["Gateway.AccessLog"] = "Warning" } },
         ["Gateway"] = new JsonObject { ["Timing"] = new JsonObject { ["ServerTimingHeader"] = true } },
-        ["ReverseProxy"] = new JsonObject { ["Routes"] = new JsonObject(), ["Clusters"] = new JsonObject() },
+        ["ReverseProxy"] = new JsonObject
+        {
+            ["Routes"] = new JsonObject(),
+
+            // appsettings.json's demo cluster stays defined; its active health probes would only knock on ports 5001-5003.
+            ["Clusters"] = new JsonObject
+            {
+                ["demo"] = new JsonObject { ["HealthCheck"] = new JsonObject { ["Active"] = new JsonObject { ["Enabled"] = false } } },
+            },
+        },
     };
 
     public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gateway-test-{Guid.NewGuid():N}.json");

@@ -28,11 +28,16 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public static Task<ServerProcess> StartGatewayAsync(params string[] args) => StartAsync(RepoLayout.GatewayDll, args);
 
-    public static async Task<ServerProcess> StartAsync(string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>A DemoUpstream on a given port, e.g. to restart one where a gateway expects it.</summary>
+    public static Task<ServerProcess> StartDemoUpstreamOnPortAsync(int port, params string[] args) =>
+        StartAsync(RepoLayout.DemoUpstreamDll, args, port: port);
+
+    public static async Task<ServerProcess> StartAsync(
+        string dll, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, int port = 0)
     {
         var output = new ConcurrentQueue<string>();
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = Create(dll, args.Concat(["--urls", "http://127.0.0.1:0"]));
+        var process = Create(dll, args.Concat(["--urls", $"http://127.0.0.1:{port}"]));
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             process.StartInfo.Environment[name] = value;
@@ -111,14 +116,48 @@ internal sealed class ServerProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGSTOP: the process keeps its port (the kernel still accepts connections) but answers nothing.</summary>
+    public void Pause() => Signal(SigStop);
+
+    /// <summary>SIGCONT after <see cref="Pause"/>.</summary>
+    public void Resume() => Signal(SigCont);
+
+    /// <summary>SIGKILL, as a crash or the OOM killer ends a process, and waits for it to be gone.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Signal(SigKill);
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
+        // A paused process must run again to die of anything but SIGKILL; resuming first keeps Kill's tree walk simple.
+        if (!_process.HasExited)
+        {
+            _ = Kill(_process.Id, SigCont);
+        }
+
         Stop(_process);
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
 
+    private const int SigKill = 9;
     private const int SigTerm = 15;
+    private const int SigCont = 18;
+    private const int SigStop = 19;
+
+    private void Signal(int signal)
+    {
+        if (Kill(_process.Id, signal) != 0)
+        {
+            throw new InvalidOperationException($"kill -{signal} {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}.");
+        }
+    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
