@@ -1,4 +1,5 @@
 using Gateway.LoadGen;
+using Gateway.LoadTests.Failover;
 using Gateway.LoadTests.NoisyNeighbor;
 using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.Race;
@@ -27,6 +28,7 @@ try
         "race" => await RaceScenario.RunAsync(RaceOptions.Parse(rest)),
         "noisy-neighbor" => await NoisyNeighborScenario.RunAsync(rest),
         "replicas-redis" => await ReplicasRedisScenario.RunAsync(ReplicasRedisOptions.Parse(rest)),
+        "failover" => await FailoverScenario.RunAsync(FailoverOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -78,6 +80,12 @@ static int Usage()
               Gateway replicas sharing one tenant's bucket through redis-server: admitted rate against the configured
               one, Redis round trips per request and added latency (local, one call per request, reserved batches),
               then Redis killed and restarted under traffic: 5xx, fail-open takeover time, recovery.
+          failover [--rate 300] [--duration 20s] [--response-timeout 5s] [--events kill,stop] [--proxies ours,haproxy,yarp]
+                   [--service exp:mean=20ms] [--seed 1] [--out loadtests/results]
+              The same upstream failures against the gateway, HAProxy and stock YARP, each in front of three
+              DemoUpstreams under open-loop load: at 6 s one is killed (started again at 12 s), stopped with SIGSTOP
+              (continued at 12 s) or, with --events restart, cleanly restarted. Errors, p99 and max, time until traffic
+              left it and came back, and ours' in-flight count afterwards.
         """);
     return 2;
 }

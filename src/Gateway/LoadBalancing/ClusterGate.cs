@@ -259,6 +259,7 @@ internal sealed class ClusterGate
 
         load.ConsecutiveFailures++;
         load.WindowFailures++;
+        load.SuspectUntil = now + (long)(health.ReactivationPeriod.TotalSeconds * _time.TimestampFrequency);
         string? reason = null;
         if (load.RecoveryCap is not null)
         {
@@ -464,7 +465,8 @@ internal sealed class ClusterGate
     /// <list type="bullet">
     /// <item>Ejected, held-back and half-open-full destinations are skipped. Without limits (<c>LeastOutstanding</c>),
     /// should that skip every candidate, they are ranked anyway: that policy never waits.</item>
-    /// <item>A destination whose last request failed ranks below every other, so one that fails fast never looks idle.</item>
+    /// <item>A destination whose last request failed ranks below every other for the reactivation period, so one that
+    /// fails fast never looks idle.</item>
     /// <item>With limits, the rank is the share of the limit in use, so equal upstreams share evenly and a cold one
     /// (limit 1 until it reports) ranks with idle ones instead of never being tried.</item>
     /// </list>
@@ -531,7 +533,7 @@ internal sealed class ClusterGate
                 }
             }
 
-            if (load.ConsecutiveFailures > 0)
+            if (load.ConsecutiveFailures > 0 && now < load.SuspectUntil)
             {
                 rank += Failing;
             }

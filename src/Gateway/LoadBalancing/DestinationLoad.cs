@@ -38,8 +38,15 @@ internal sealed class DestinationLoad(string destinationId)
     /// <summary>The limit in force at the last pick, for metrics. Null means unlimited.</summary>
     public int? LastLimit { get; set; }
 
-    /// <summary>Failures in a row; any success clears it. A destination with failures ranks below every other.</summary>
+    /// <summary>Failures in a row; any success clears it.</summary>
     public int ConsecutiveFailures { get; set; }
+
+    /// <summary>
+    /// Until when (a timestamp) the destination ranks below every other because its last request failed, so one that
+    /// fails fast never looks idle. It lapses after the reactivation period, so a destination that came back while
+    /// traffic was light is tried again.
+    /// </summary>
+    public long SuspectUntil { get; set; }
 
     /// <summary>Start of the current failure-ratio window (a timestamp), and the requests and failures counted in it.</summary>
     public long WindowStart { get; set; }

@@ -1,0 +1,349 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.LoadBalancing;
+using Gateway.LoadGen;
+using Gateway.Tests.Metrics;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// Dead, hung, overloaded and cold upstreams: real DemoUpstream processes on loopback, killed with SIGKILL or paused
+/// with SIGSTOP, behind a gateway on real Kestrel.
+/// </summary>
+public sealed class FailoverTests : IAsyncLifetime
+{
+    private readonly List<ServerProcess> _upstreams = [];
+    private readonly HttpClient _client = new(LoadGenerator.CreateDefaultHandler()) { Timeout = TimeSpan.FromSeconds(30) };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        foreach (var upstream in _upstreams)
+        {
+            await upstream.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task KilledUpstream_RequestsAfterTheKillAllSucceed_ItIsEjectedAndRetriesAreCounted()
+    {
+        await StartUpstreamsAsync(3);
+        using var config = Config(GatewayPolicies.ConcurrencyAware);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        await Task.WhenAll(Enumerable.Range(0, 30).Select(i => GetOkAsync(gateway, $"/warm/{i}?ms=5")));
+
+        await _upstreams[0].KillAsync();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 100; i++)
+        {
+            using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, $"/after/{i}?ms=1"));
+            statuses.Add(response.StatusCode);
+        }
+
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+
+        // The dead one ranks last after its first refusal, so light traffic never returns to it; a burst beyond the
+        // live upstreams' 24 slots does, and its refusals eject it. Every request of the burst still succeeds.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => _client.GetAsync(new Uri(gateway.BaseAddress, $"/burst/{i}?ms=200"))));
+        Assert.All(burst, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+        Assert.True(metrics.Sum("gateway_upstream_retries_total", ("destination", "u1"), ("kind", "connection_refused")) >= 1);
+        Assert.Equal(1, metrics.Value("gateway_destination_ejections_total", ("destination", "u1"), ("reason", "consecutive_failures")));
+        Assert.Equal(1, metrics.Value("gateway_destination_ejected", ("destination", "u1")));
+        Assert.Equal(0, metrics.Value("gateway_destination_ejected", ("destination", "u2")));
+        Assert.Equal(0, metrics.Sum("gateway_requests_total", ("code", "502")));
+    }
+
+    [Fact]
+    public async Task KilledUpstream_RestartedOnItsPort_IsBackInRotationAfterTheReactivationPeriod()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.LeastOutstanding).Set("Gateway:Health:ReactivationPeriod", "00:00:01");
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var port = _upstreams[0].BaseAddress.Port;
+        await _upstreams[0].KillAsync();
+        for (var i = 0; i < 10; i++)
+        {
+            await GetOkAsync(gateway, $"/dead/{i}?ms=1");
+        }
+
+        _upstreams.Add(await ServerProcess.StartDemoUpstreamOnPortAsync(port, "--DemoUpstream:ServiceName=u1-again"));
+        var clock = Stopwatch.StartNew();
+        var served = new HashSet<string>();
+        while (!served.Contains("u1-again") && clock.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            served.Add(await ServiceOfAsync(gateway, "/back?ms=20"));
+        }
+
+        Assert.Contains("u1-again", served);
+        Assert.InRange(clock.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task EveryDestinationDead_502ProblemNamesTheDestinationsAndConnectionRefused()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.LeastOutstanding);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        await _upstreams[0].KillAsync();
+        await _upstreams[1].KillAsync();
+
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, "/nobody"));
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("upstream_error", problem.GetProperty("reason").GetString());
+        Assert.Equal("connection_refused", problem.GetProperty("failure").GetString());
+        var last = problem.GetProperty("destination").GetString();
+        Assert.Contains(last, new[] { "u1", "u2" });
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains($"Destination '{last}' of cluster 'test' refused the connection.", detail);
+        Assert.Contains($"Tried before it: '{(last == "u1" ? "u2" : "u1")}'.", detail);
+    }
+
+    [Fact]
+    public async Task HungUpstream_RequestsCostAtMostTheActivityTimeout_ThenTrafficMovesAndNoSlotLeaks()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.ConcurrencyAware)
+            .Set("Gateway:Upstream:ActivityTimeout", "00:00:02")
+            .Set("Gateway:Health:ReactivationPeriod", "00:00:01");
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => GetOkAsync(gateway, $"/warm/{i}?ms=5")));
+
+        _upstreams[0].Pause();
+        var clock = Stopwatch.StartNew();
+        var first = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => TimedGetAsync(gateway, $"/during/{i}?ms=50")));
+        var timedOut = first.Where(r => r.Status == HttpStatusCode.GatewayTimeout).ToList();
+
+        Assert.All(first, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(3), $"a request took {r.Elapsed}: more than the timeout and 1 s"));
+        Assert.NotEmpty(timedOut);
+        Assert.All(timedOut, r => Assert.Equal("timeout", r.Failure));
+        Assert.All(first.Except(timedOut), r => Assert.Equal(HttpStatusCode.OK, r.Status));
+
+        // Ejected: the next requests all go to the other upstream at once.
+        var after = await Task.WhenAll(Enumerable.Range(0, 12).Select(i => TimedGetAsync(gateway, $"/after/{i}?ms=50")));
+        Assert.All(after, r => Assert.Equal(HttpStatusCode.OK, r.Status));
+        Assert.All(after, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(1), $"a request took {r.Elapsed}"));
+
+        // Resumed, it answers the requests it had stalled on (their callers are gone), and no slot stays taken.
+        _upstreams[0].Resume();
+        var gate = Gate(gateway);
+        await EventuallyAsync(() => gate.Snapshot().Sum(d => d.InFlight) == 0, TimeSpan.FromSeconds(10));
+        var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+        Assert.Equal(0, metrics.Sum("gateway_destination_inflight"));
+        Assert.True(metrics.Sum("gateway_destination_ejections_total", ("destination", "u1")) >= 1);
+
+        // And after the reactivation period it is back.
+        var served = new HashSet<string>();
+        var back = Stopwatch.StartNew();
+        while (!served.Contains("u1") && back.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            served.Add(await ServiceOfAsync(gateway, "/back?ms=20"));
+        }
+
+        Assert.Contains("u1", served);
+    }
+
+    [Fact]
+    public async Task ColdStart_ActiveProbesTeachLimits_BurstStartsAtOnceOnAllThree()
+    {
+        await StartUpstreamsAsync(3, "--DemoUpstream:Slots=12");
+        using var config = Config(GatewayPolicies.ConcurrencyAware);
+        config.Set("ReverseProxy:Clusters:test:HealthCheck:Active", new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Interval"] = "00:00:10",
+            ["Timeout"] = "00:00:01",
+            ["Policy"] = LoadReportHealthPolicy.PolicyName,
+            ["Path"] = "/healthz",
+        });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        await EventuallyAsync(async () => (await _client.GetAsync(new Uri(gateway.BaseAddress, "/healthz"))).IsSuccessStatusCode, TimeSpan.FromSeconds(10));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _client.GetAsync(new Uri(gateway.BaseAddress, $"/cold/{i}?ms=1000"))));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var response in responses)
+        {
+            var queue = ServerTiming(response, "queue");
+            var upstreamQueue = double.Parse(response.Headers.GetValues("X-Demo-Queue-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(queue + upstreamQueue < 100, $"waited {queue} ms at the gateway and {upstreamQueue} ms at the upstream");
+        }
+
+        var services = await Task.WhenAll(responses.Select(async r => JsonDocument.Parse(await r.Content.ReadAsStringAsync()).RootElement.GetProperty("service").GetString()));
+        Assert.Equal(3, services.Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Upstream503WithRetryAfter_HoldsNewWorkBackWithoutEjecting()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.LeastOutstanding);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        (await _client.PostAsync(new Uri(_upstreams[0].BaseAddress, "/demo/overload?seconds=3"), null)).EnsureSuccessStatusCode();
+
+        var clock = Stopwatch.StartNew();
+        var statuses = new List<(HttpStatusCode Status, string? Service)>();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, "/busy?ms=5"));
+            statuses.Add((response.StatusCode, response.IsSuccessStatusCode
+                ? JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("service").GetString()
+                : null));
+        }
+
+        // One request met the 503 (and got it, as the upstream's answer); every later one went to u2.
+        Assert.Equal(1, statuses.Count(s => s.Status == HttpStatusCode.ServiceUnavailable));
+        Assert.All(statuses.Where(s => s.Status == HttpStatusCode.OK), s => Assert.Equal("u2", s.Service));
+        var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+        Assert.Equal(1, metrics.Value("gateway_destination_hold_backs_total", ("destination", "u1")));
+        Assert.Equal(0, metrics.Sum("gateway_destination_ejections_total"));
+        Assert.Equal(0, metrics.Value("gateway_destination_ejected", ("destination", "u1")));
+    }
+
+    [Fact]
+    public async Task ResetAfterTheRequestWasSent_RetriesOnlyIdempotentRequestsWithoutABody()
+    {
+        await StartUpstreamsAsync(1);
+        using var resetter = new ResettingListener();
+        using var config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.LeastOutstanding, [resetter.Address, _upstreams[0].BaseAddress])
+            .Set("Gateway:Retry:IdempotentMethods", new JsonArray("GET", "POST"))
+            .Set("Gateway:Health:ConsecutiveFailures", 1000)
+            .Set("Gateway:Health:FailureRatioMinRequests", 1000)
+
+            // A failed destination ranks last for this long; short, so both kinds of request keep meeting the resetter.
+            .Set("Gateway:Health:ReactivationPeriod", "00:00:00.001");
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+
+        var gets = new List<HttpStatusCode>();
+        var posts = new List<(HttpStatusCode Status, string? Failure)>();
+        for (var i = 0; i < 30; i++)
+        {
+            using var get = await _client.GetAsync(new Uri(gateway.BaseAddress, $"/get/{i}?ms=1"));
+            gets.Add(get.StatusCode);
+            using var post = await _client.PostAsync(new Uri(gateway.BaseAddress, $"/post/{i}?ms=1"), new StringContent("{\"a\":1}"));
+            posts.Add((post.StatusCode, post.IsSuccessStatusCode ? null : JsonDocument.Parse(await post.Content.ReadAsStringAsync()).RootElement.GetProperty("failure").GetString()));
+        }
+
+        Assert.All(gets, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Contains(posts, p => p.Status == HttpStatusCode.BadGateway);
+        Assert.All(posts.Where(p => p.Status != HttpStatusCode.OK), p => Assert.Equal((HttpStatusCode.BadGateway, "connection_reset"), p));
+        var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+        Assert.True(metrics.Sum("gateway_upstream_retries_total", ("destination", "u1"), ("kind", "connection_reset")) >= 1);
+        Assert.True(resetter.Accepted > 0);
+    }
+
+    private async Task StartUpstreamsAsync(int count, params string[] args)
+    {
+        var started = await Task.WhenAll(Enumerable.Range(1, count).Select(i => ServerProcess.StartDemoUpstreamAsync(
+            [$"--DemoUpstream:ServiceName=u{i}", "--Logging:LogLevel:Default=Warning", .. args])));
+        _upstreams.AddRange(started);
+    }
+
+    private GatewayConfigFile Config(string policy) =>
+        new GatewayConfigFile().AddCluster("test", policy, _upstreams.Select(u => u.BaseAddress));
+
+    private static ClusterGate Gate(InProcessGateway gateway) =>
+        ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
+
+    private async Task GetOkAsync(InProcessGateway gateway, string path)
+    {
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    private async Task<string> ServiceOfAsync(InProcessGateway gateway, string path)
+    {
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("service").GetString()!;
+    }
+
+    private async Task<(HttpStatusCode Status, string? Failure, TimeSpan Elapsed)> TimedGetAsync(InProcessGateway gateway, string path)
+    {
+        var clock = Stopwatch.StartNew();
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
+        var body = await response.Content.ReadAsStringAsync();
+        var failure = response.IsSuccessStatusCode ? null : JsonDocument.Parse(body).RootElement.GetProperty("failure").GetString();
+        return (response.StatusCode, failure, clock.Elapsed);
+    }
+
+    private static double ServerTiming(HttpResponseMessage response, string name)
+    {
+        foreach (var entry in string.Join(',', response.Headers.GetValues("Server-Timing")).Split(','))
+        {
+            var parts = entry.Trim().Split(";dur=");
+            if (parts.Length == 2 && parts[0] == name)
+            {
+                return double.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
+        throw new InvalidOperationException($"no Server-Timing {name}");
+    }
+
+    private static Task EventuallyAsync(Func<bool> condition, TimeSpan timeout) => EventuallyAsync(() => Task.FromResult(condition()), timeout);
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"not true within {timeout}");
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>Accepts connections, reads the request, and resets the connection without answering.</summary>
+    private sealed class ResettingListener : IDisposable
+    {
+        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+        private readonly CancellationTokenSource _stop = new();
+        private int _accepted;
+
+        public ResettingListener()
+        {
+            _listener.Start();
+            Address = new Uri($"http://127.0.0.1:{((IPEndPoint)_listener.LocalEndpoint).Port}/");
+            _ = AcceptAsync();
+        }
+
+        public Uri Address { get; }
+
+        public int Accepted => Volatile.Read(ref _accepted);
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            _listener.Stop();
+        }
+
+        private async Task AcceptAsync()
+        {
+            try
+            {
+                while (!_stop.IsCancellationRequested)
+                {
+                    using var socket = await _listener.AcceptSocketAsync(_stop.Token);
+                    Interlocked.Increment(ref _accepted);
+                    var buffer = new byte[4096];
+                    _ = await socket.ReceiveAsync(buffer, SocketFlags.None, _stop.Token);
+                    socket.LingerState = new LingerOption(true, 0);
+                    socket.Close();
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+            {
+                // Stopped.
+            }
+        }
+    }
+}
