@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.LoadGen;
 using Gateway.Tests.Context;
+using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Integration.Prometheus;
 
@@ -33,6 +34,12 @@ public sealed class DashboardTests
         "gateway_qdelay_requests_total",
         "gateway_qdelay_stripped_total",
         "gateway_baggage_dropped_total",
+        "gateway_upstream_failures_total",
+        "gateway_upstream_retries_total",
+        "gateway_destination_ejections_total",
+        "gateway_destination_recoveries_total",
+        "gateway_destination_hold_backs_total",
+        "gateway_destination_ejected",
     ];
 
     private static readonly string QdelayToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 });
@@ -80,7 +87,8 @@ public sealed class DashboardTests
     {
         var dashboard = DashboardQueries.Load(DashboardPath);
         await using var upstream = await StartUpstreamAsync();
-        using var config = GatewayConfig(upstream);
+        var latePort = LoopbackPort.Free();
+        using var config = GatewayConfig(upstream, latePort);
         await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
         await using var prometheus = await PrometheusServer.StartAsync(ScrapeInterval, new Dictionary<string, IReadOnlyList<string>>
         {
@@ -90,6 +98,7 @@ public sealed class DashboardTests
         await prometheus.WaitForTargetsUpAsync(TimeSpan.FromSeconds(30));
 
         using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
+        await using var late = await DriveFailoverAsync(client, gateway.BaseAddress, latePort);
         var codes = await DriveTrafficAsync(client, gateway.BaseAddress, upstream.BaseAddress, TimeSpan.FromSeconds(6));
         Assert.True(codes.GetValueOrDefault(HttpStatusCode.OK) > 0 && codes.GetValueOrDefault(HttpStatusCode.ServiceUnavailable) > 0,
             "the traffic must produce both 200s and queue-full 503s: " + Describe(codes));
@@ -158,11 +167,64 @@ public sealed class DashboardTests
         "--DemoUpstream:Slots=2", "--DemoUpstream:ServiceTime=const:5ms", "--Logging:LogLevel:Default=Warning");
 
     /// <summary>
-    /// One destination held to one request in flight with a queue of two, so bursts get 503 queue_full; POST /jobs is
-    /// an enqueue route where tenant acme's bucket (burst 2, a token every 2 s) refuses some of its jobs.
+    /// The upstream-health panels' events: /failover goes to the upstream and to <paramref name="latePort"/>, where
+    /// nothing listens yet, so a request is refused there, retried, and the destination ejected. Then a DemoUpstream
+    /// starts on that port and comes back through the half-open ramp (a recovery), and sheds load once (a hold-back).
     /// </summary>
-    private static GatewayConfigFile GatewayConfig(ServerProcess upstream) =>
-        new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], metadata: new Dictionary<string, string>
+    private static async Task<ServerProcess> DriveFailoverAsync(HttpClient client, Uri gateway, int latePort)
+    {
+        var failover = new Uri(gateway, "/failover/x");
+        ServerProcess? late = null;
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                Assert.Equal(HttpStatusCode.OK, await SendAsync(client, failover));
+            }
+
+            late = await ServerProcess.StartDemoUpstreamOnPortAsync(latePort, "--DemoUpstream:ServiceTime=const:1ms", "--Logging:LogLevel:Default=Warning");
+            var start = Stopwatch.GetTimestamp();
+            while (!await GatewayCounterAboveZeroAsync(client, gateway, "gateway_destination_recoveries_total"))
+            {
+                Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(20), "the late destination never recovered");
+                await SendAsync(client, failover);
+            }
+
+            (await client.PostAsync(new Uri($"http://127.0.0.1:{latePort}/demo/overload?seconds=1"), null)).EnsureSuccessStatusCode();
+            while (!await GatewayCounterAboveZeroAsync(client, gateway, "gateway_destination_hold_backs_total"))
+            {
+                Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(30), "the shedding destination never held work back");
+                await SendAsync(client, failover);
+            }
+
+            return late;
+        }
+        catch
+        {
+            if (late is not null)
+            {
+                await late.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<bool> GatewayCounterAboveZeroAsync(HttpClient client, Uri gateway, string name) =>
+        (await Exposition.ScrapeAsync(client, gateway)).Sum(name) > 0;
+
+    /// <summary>
+    /// One destination held to one request in flight with a queue of two, so bursts get 503 queue_full; POST /jobs is
+    /// an enqueue route where tenant acme's bucket (burst 2, a token every 2 s) refuses some of its jobs. With
+    /// <paramref name="latePort"/>, /failover balances over the upstream and that port, and one failure ejects for 1 s.
+    /// </summary>
+    private static GatewayConfigFile GatewayConfig(ServerProcess upstream, int? latePort = null) =>
+        (latePort is { } port
+            ? new GatewayConfigFile()
+                .AddCluster("failover", GatewayPolicies.LeastOutstanding, [upstream.BaseAddress, new Uri($"http://127.0.0.1:{port}/")], pathPrefix: "failover")
+                .Set("Gateway:Health:ConsecutiveFailures", JsonValue.Create(1))
+                .Set("Gateway:Health:ReactivationPeriod", JsonValue.Create("00:00:01"))
+            : new GatewayConfigFile()).AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress], metadata: new Dictionary<string, string>
         {
             [GatewayMetadata.ConcurrencyLimit] = "1",
             [GatewayMetadata.QueueLength] = "2",
