@@ -46,7 +46,9 @@ internal static class FailoverDriver
             using var response = await client.GetAsync(url, cancellationToken);
             var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
             var status = (int)response.StatusCode;
-            return new FailoverRequest(sentAt, Ms(clock.Elapsed - sentAt), status, status is >= 200 and < 300 ? ServiceOf(body) : null, null);
+            return status is >= 200 and < 300
+                ? new FailoverRequest(sentAt, Ms(clock.Elapsed - sentAt), status, ServiceOf(body), null)
+                : new FailoverRequest(sentAt, Ms(clock.Elapsed - sentAt), status, null, null, ReasonOf(body));
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or TaskCanceledException)
         {
@@ -55,15 +57,20 @@ internal static class FailoverDriver
     }
 
     /// <summary>The upstream's name from a DemoUpstream body; null for any other body.</summary>
-    public static string? ServiceOf(byte[] body)
+    public static string? ServiceOf(byte[] body) => StringField(body, "service");
+
+    /// <summary>Why an error response failed, from a problem body's <c>failure</c> or <c>reason</c>; null for any other body.</summary>
+    public static string? ReasonOf(byte[] body) => StringField(body, "failure") ?? StringField(body, "reason");
+
+    private static string? StringField(byte[] body, string name)
     {
         try
         {
             using var json = JsonDocument.Parse(body);
             return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("service", out var service)
-                && service.ValueKind == JsonValueKind.String
-                    ? service.GetString()
+                && json.RootElement.TryGetProperty(name, out var value)
+                && value.ValueKind == JsonValueKind.String
+                    ? value.GetString()
                     : null;
         }
         catch (JsonException)

@@ -20,7 +20,7 @@ internal static class FailoverMeasures
     /// <item>p99 and max: every request's latency, failed ones included (the time until they failed).</item>
     /// <item>traffic off: from the event to the send time of the last affected request sent before recovery; null when none was.</item>
     /// <item>back: from recovery to the send time of the first request sent since that <paramref name="failedService"/> answered; null when none.</item>
-    /// <item>listening: from recovery to the restarted upstream answering its /healthz (its own start-up); null after SIGCONT.</item>
+    /// <item>listening: from recovery to the restarted upstream listening again (its own start-up); null after SIGCONT.</item>
     /// </list>
     /// </summary>
     public static FailoverRow Compute(

@@ -11,6 +11,9 @@ internal static class FailoverProxies
     /// <summary>The gateway's active health policy: probes /healthz and reads the load report it answers with.</summary>
     public const string OursActiveHealthPolicy = "LoadReport";
 
+    /// <summary>The gateway's cluster of the three upstreams.</summary>
+    public const string OursCluster = "failover";
+
     /// <summary>What every proxy probes: DemoUpstream answers it without taking a worker slot.</summary>
     public const string HealthPath = "/healthz";
 
@@ -32,7 +35,7 @@ internal static class FailoverProxies
     /// <summary>How the proxy is set up, in a sentence for the report.</summary>
     public static string Settings(FailoverProxy proxy, TimeSpan responseTimeout)
     {
-        var timeout = FailoverOptions.Format(responseTimeout);
+        var timeout = FailoverReport.Prose(responseTimeout);
         return proxy switch
         {
             FailoverProxy.Ours => string.Create(CultureInfo.InvariantCulture,
@@ -40,7 +43,7 @@ internal static class FailoverProxies
             FailoverProxy.HAProxy => string.Create(CultureInfo.InvariantCulture,
                 $"Debian's haproxy: `balance leastconn`; `option httpchk GET {HealthPath}`, `check inter 1s fall 2 rise 2`, `timeout check 1s`; `retries 3`, `option redispatch` (retry-on at its default, conn-failure); `timeout connect 5s`, `timeout server` {timeout}."),
             _ => string.Create(CultureInfo.InvariantCulture,
-                $"loadtests/StockYarp (YARP 2.1, nothing added): `LeastRequests`; active health `ConsecutiveFailures` (GET {HealthPath} every 1 s, timeout 1 s, threshold 2); passive health `TransportFailureRate` (defaults: 30% of requests in 60 s, at least 10), `ReactivationPeriod` {FailoverOptions.Format(YarpReactivationPeriod)}; `HttpRequest.ActivityTimeout` {timeout}."),
+                $"loadtests/StockYarp (YARP 2.1, nothing added): `LeastRequests`; active health `ConsecutiveFailures` (GET {HealthPath} every 1 s, timeout 1 s, threshold 2); passive health `TransportFailureRate` (defaults: 30% of requests in 60 s, at least 10), `ReactivationPeriod` {FailoverReport.Prose(YarpReactivationPeriod)}; `HttpRequest.ActivityTimeout` {timeout}."),
         };
     }
 
@@ -71,11 +74,15 @@ internal static class FailoverProxies
         }
     }
 
-    /// <summary>The gateway's --config: one cluster of the upstreams with active health checks and the response timeout.</summary>
+    /// <summary>
+    /// The gateway's --config: the catch-all route to one cluster of the upstreams, with active health checks and the
+    /// response timeout. The cluster is not appsettings.json's "demo": the file is layered over appsettings.json, so a
+    /// "demo" cluster here would keep that one's three destinations (ports 5001-5003) besides these.
+    /// </summary>
     public static GatewayConfigFile OursConfig(IReadOnlyList<Uri> upstreams, TimeSpan responseTimeout) => new GatewayConfigFile()
-        .AddCluster("demo", "ConcurrencyAware", upstreams)
-        .Set("ReverseProxy:Clusters:demo:HealthCheck", new JsonObject { ["Active"] = ActiveHealth(OursActiveHealthPolicy) })
-        .Set("ReverseProxy:Clusters:demo:HttpRequest", HttpRequest(responseTimeout));
+        .AddCluster(OursCluster, "ConcurrencyAware", upstreams)
+        .Set($"ReverseProxy:Clusters:{OursCluster}:HealthCheck", new JsonObject { ["Active"] = ActiveHealth(OursActiveHealthPolicy) })
+        .Set($"ReverseProxy:Clusters:{OursCluster}:HttpRequest", HttpRequest(responseTimeout));
 
     /// <summary>Stock YARP's cluster keys: both kinds of health check, and the response timeout.</summary>
     public static JsonObject StockYarpClusterSettings(TimeSpan responseTimeout) => new()

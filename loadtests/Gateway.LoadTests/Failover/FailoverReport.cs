@@ -14,9 +14,9 @@ internal static class FailoverReport
         text.AppendLine(CultureInfo.InvariantCulture, $"""
             # Failover
 
-            {FailoverOptions.Upstreams} DemoUpstreams × {FailoverOptions.Slots} slots on loopback, Poisson arrivals at {options.Rate:0.##}/s for {FailoverOptions.Format(options.Duration)} per run, service times `{options.ServiceSpec}` (drawn by the client, seed {options.Seed}, the same for every proxy), response timeout {FailoverOptions.Format(options.ResponseTimeout)}. Every event × proxy is a fresh run: new upstreams, new proxy.
+            {FailoverOptions.Upstreams} DemoUpstreams × {FailoverOptions.Slots} slots on loopback, Poisson arrivals at {options.Rate:0.##}/s for {Prose(options.Duration)} per run, service times `{options.ServiceSpec}` (drawn by the client, seed {options.Seed}, the same for every proxy), response timeout {Prose(options.ResponseTimeout)}. Every event × proxy is a fresh run: new upstreams, new proxy.
 
-            Events, at {FailoverOptions.Format(FailoverOptions.EventAt)} into the run:
+            Events, at {Prose(FailoverOptions.EventAt)} into the run:
             """);
         foreach (var e in options.Events)
         {
@@ -42,8 +42,8 @@ internal static class FailoverReport
             - **errors**: non-2xx responses and transport failures, of every request of the run; *from event + 1 s*: those sent a second or more after the event, when no proxy has to be caught out any more.
             - **p99, max**: latency of every request, failed ones included (until they failed), from its scheduled send time.
             - **traffic off after**: from the event to the send time of the last request sent before recovery that failed or took over {FailoverMeasures.SlowMs:0} ms; *none* when no request did.
-            - **back after**: from recovery (the upstream started again, or SIGCONT) to the send time of the first request that upstream answered (the `service` in its body); *never* when none did by the end of the run. In brackets: the upstream's own start-up, until its /healthz answered.
-            - **sequential**: a second client sending one request at a time from the event, up to 100 and no later than {FailoverOptions.Format(FailoverOptions.RecoverAt)} into the run.
+            - **back after**: from recovery (the upstream started again, or SIGCONT) to the send time of the first request that upstream answered (the `service` in its body); *never* when none did by the end of the run. In brackets: the upstream's own start-up, until it listened again.
+            - **sequential**: a second client sending one request at a time from the event, up to 100 and no later than {Prose(FailoverOptions.RecoverAt)} into the run.
             - **in flight after**: ours only: `{GatewayInFlight.Metric}` summed over destinations from /metrics once the load has stopped; it must be 0.
 
             Reproduce: `{options.CommandLine}`
@@ -77,8 +77,8 @@ internal static class FailoverReport
 
     private static string DescribeEvent(FailoverEvent e) => e switch
     {
-        FailoverEvent.Kill => $"SIGKILL upstream-1; started again on the same port at {FailoverOptions.Format(FailoverOptions.RecoverAt)}.",
-        FailoverEvent.Stop => $"SIGSTOP upstream-2 (hung: connections accepted, nothing answered); SIGCONT at {FailoverOptions.Format(FailoverOptions.RecoverAt)}.",
+        FailoverEvent.Kill => $"SIGKILL upstream-1; started again on the same port at {Prose(FailoverOptions.RecoverAt)}.",
+        FailoverEvent.Stop => $"SIGSTOP upstream-2 (hung: connections accepted, nothing answered); SIGCONT at {Prose(FailoverOptions.RecoverAt)}.",
         _ => "SIGTERM upstream-3 (a clean shutdown, as in a deploy); started again on the same port as soon as it exited.",
     };
 
@@ -87,6 +87,9 @@ internal static class FailoverReport
         var back = Ms(row.BackMs, "never");
         return row.ListeningMs is { } listening ? string.Create(CultureInfo.InvariantCulture, $"{back} ({listening:0})") : back;
     }
+
+    /// <summary>A duration in running text: <c>6 s</c>, <c>1.5 s</c>.</summary>
+    public static string Prose(TimeSpan span) => string.Create(CultureInfo.InvariantCulture, $"{span.TotalSeconds:0.###} s");
 
     private static string Ms(double? ms, string absent) => ms is { } value ? value.ToString("0", CultureInfo.InvariantCulture) : absent;
 

@@ -79,7 +79,7 @@ internal static class FailoverScenario
         {
             for (var n = 1; n <= FailoverOptions.Upstreams; n++)
             {
-                upstreams.Add(await UpstreamProcess.StartAsync(n, options.ServiceSpec, options.Seed, run.Token));
+                upstreams.Add(await UpstreamProcess.StartAsync(n, options.ServiceSpec, options.Seed));
             }
 
             await using var proxy = await FailoverProxies.StartAsync(proxyKind, [.. upstreams.Select(u => u.BaseAddress)], options.ResponseTimeout);
@@ -92,6 +92,7 @@ internal static class FailoverScenario
 
             await DelayUntilAsync(clock, FailoverOptions.EventAt, run.Token);
             var eventAt = clock.Elapsed;
+            var exited = Task.CompletedTask;
             switch (failoverEvent)
             {
                 case FailoverEvent.Kill:
@@ -101,7 +102,7 @@ internal static class FailoverScenario
                     target.Stop();
                     break;
                 default:
-                    target.Terminate();
+                    exited = target.TerminateAsync(TimeSpan.FromSeconds(10));
                     break;
             }
 
@@ -122,11 +123,11 @@ internal static class FailoverScenario
                 }
                 else
                 {
-                    await target.WaitForExitAsync(TimeSpan.FromSeconds(10));
+                    await exited;
                 }
 
                 recoverAt = clock.Elapsed;
-                await target.StartAgainAsync(run.Token);
+                await target.StartAgainAsync();
                 listeningAt = clock.Elapsed;
             }
 

@@ -15,4 +15,13 @@ public sealed class FailoverDriverTests
     {
         Assert.Equal(expected, FailoverDriver.ServiceOf(Encoding.UTF8.GetBytes(body)));
     }
+
+    [Theory]
+    [InlineData("""{"type":"urn:gateway:problem:upstream_error","status":502,"reason":"upstream_error","failure":"connection_reset"}""", "connection_reset")]
+    [InlineData("""{"type":"urn:gateway:problem:queue_timeout","status":503,"reason":"queue_timeout"}""", "queue_timeout")]
+    [InlineData("<html><body><h1>504 Gateway Time-out</h1></body></html>", null)]
+    public void ReasonOf_ErrorBody_GivesTheProblemsFailureOrElseItsReason(string body, string? expected)
+    {
+        Assert.Equal(expected, FailoverDriver.ReasonOf(Encoding.UTF8.GetBytes(body)));
+    }
 }

@@ -18,7 +18,7 @@ public sealed class FailoverMeasuresTests
             Ok(5.9, "upstream-1"),
             Failed(6.0, 502),                                    // In flight at the kill.
             Failed(6.5, 0, "connection_refused"),
-            Failed(7.2, 502),                                    // The last failure: traffic off 1.2 s after the kill.
+            Failed(7.2, 502, reason: "connection_refused"),     // The last failure: traffic off 1.2 s after the kill.
             Ok(7.5, "upstream-2", latencyMs: 30),
             Ok(12.5, "upstream-2"),
             Ok(13.1, "upstream-1"),                              // Back 1.1 s after the restart.
@@ -34,7 +34,7 @@ public sealed class FailoverMeasuresTests
         Assert.Equal(1200, row.TrafficOffMs!.Value, precision: 6);
         Assert.Equal(1100, row.BackMs!.Value, precision: 6);
         Assert.Equal(800, row.ListeningMs!.Value, precision: 6);
-        Assert.Equal(new Dictionary<string, int> { ["502"] = 2, ["connection_refused"] = 1 }, row.Failures);
+        Assert.Equal(new Dictionary<string, int> { ["502"] = 1, ["502 connection_refused"] = 1, ["connection_refused"] = 1 }, row.Failures);
         Assert.Equal(Sequential, row.Sequential);
         Assert.Equal(0, row.InFlightAfter);
     }
@@ -82,6 +82,6 @@ public sealed class FailoverMeasuresTests
     private static FailoverRequest Ok(double sentAtSeconds, string service, double latencyMs = 20) =>
         new(TimeSpan.FromSeconds(sentAtSeconds), latencyMs, 200, service, null);
 
-    private static FailoverRequest Failed(double sentAtSeconds, int status, string? error = null, double latencyMs = 2) =>
-        new(TimeSpan.FromSeconds(sentAtSeconds), latencyMs, status, null, error);
+    private static FailoverRequest Failed(double sentAtSeconds, int status, string? error = null, double latencyMs = 2, string? reason = null) =>
+        new(TimeSpan.FromSeconds(sentAtSeconds), latencyMs, status, null, error, reason);
 }
