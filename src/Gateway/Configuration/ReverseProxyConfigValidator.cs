@@ -1,5 +1,6 @@
 using Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
 namespace Gateway.Configuration;
@@ -15,6 +16,7 @@ internal sealed class ReverseProxyConfigValidator(IConfiguration configuration, 
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         var known = services.GetServices<ILoadBalancingPolicy>().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var knownActive = services.GetServices<IActiveHealthCheckPolicy>().Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
         var failures = new List<string>();
         foreach (var cluster in configuration.GetSection("ReverseProxy:Clusters").GetChildren())
         {
@@ -23,6 +25,12 @@ internal sealed class ReverseProxyConfigValidator(IConfiguration configuration, 
             if (!string.IsNullOrEmpty(policy) && !known.Contains(policy))
             {
                 failures.Add($"{policyKey} '{policy}' is not a known policy; known: {string.Join(", ", known.Order(StringComparer.Ordinal))}.");
+            }
+
+            var activeKey = $"{cluster.Path}:HealthCheck:Active:Policy";
+            if (configuration[activeKey] is { Length: > 0 } active && !knownActive.Contains(active))
+            {
+                failures.Add($"{activeKey} '{active}' is not a known active health policy; known: {string.Join(", ", knownActive.Order(StringComparer.Ordinal))}.");
             }
 
             Check(cluster.GetSection("Metadata"), isCluster: true, failures);

@@ -160,6 +160,68 @@ public sealed class SimulatedWorkEndpointsTests
         Assert.Equal(3, stats.GetProperty("slots").GetInt32());
     }
 
+    [Fact]
+    public async Task Healthz_WhileSlotsAreBusy_Answers200WithTheLoadReportWithoutTakingASlot()
+    {
+        await using var server = await DemoUpstreamServer.StartAsync(new Dictionary<string, string?> { ["DemoUpstream:Slots"] = "1" });
+        using var client = server.CreateClient();
+        using var otherClient = server.CreateClient();
+        var busy = client.GetAsync("/busy?ms=1000");
+        var slots = server.Services.GetRequiredService<SlotPool>();
+        await WaitUntilAsync(() => slots.Busy == 1);
+
+        using var health = await otherClient.GetAsync("/healthz");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal("TEXT named_metrics.inflight=1, named_metrics.limit=1", health.Headers.GetValues("endpoint-load-metrics").Single());
+        Assert.False(busy.IsCompleted, "the probe must not wait for the busy slot");
+        Assert.Equal(1, slots.MaxInFlight);
+        (await busy).Dispose();
+    }
+
+    [Fact]
+    public async Task Overload_ForSomeSeconds_ShedsWorkWith503RetryAfterUntilSwitchedOff()
+    {
+        await using var server = await DemoUpstreamServer.StartAsync(new Dictionary<string, string?> { ["DemoUpstream:Slots"] = "2" });
+        using var client = server.CreateClient();
+
+        using (var on = await client.PostAsync("/demo/overload?seconds=30", content: null))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, on.StatusCode);
+        }
+
+        using (var shed = await client.GetAsync("/work?ms=1"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, shed.StatusCode);
+            Assert.InRange(shed.Headers.RetryAfter!.Delta!.Value.TotalSeconds, 29, 30);
+            Assert.Equal(0, server.Services.GetRequiredService<SlotPool>().MaxInFlight);
+        }
+
+        // Health probes still pass: an overloaded upstream is alive.
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/healthz")).StatusCode);
+
+        (await client.PostAsync("/demo/overload?seconds=0", content: null)).Dispose();
+        using var served = await client.GetAsync("/work?ms=1");
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("soon")]
+    [InlineData("-1")]
+    [InlineData("3601")]
+    public async Task Overload_BadSeconds_Returns400Problem(string seconds)
+    {
+        await using var server = await DemoUpstreamServer.StartAsync(new Dictionary<string, string?>());
+        using var client = server.CreateClient();
+
+        using var response = await client.PostAsync($"/demo/overload?seconds={Uri.EscapeDataString(seconds)}", content: null);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work?ms=1")).StatusCode);
+    }
+
     // Polls state the server changes on its own threads; the deadline only bounds a hang, it measures nothing.
     private static async Task WaitUntilAsync(Func<bool> condition)
     {

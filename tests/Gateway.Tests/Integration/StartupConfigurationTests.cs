@@ -40,6 +40,11 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Qdelay:AllowDevelopmentHeader=true", "Gateway:Qdelay:AllowDevelopmentHeader is only allowed in the Development environment")]
     [InlineData("--Gateway:Tracing:OtlpEndpoint=collector:4318", "Gateway:Tracing:OtlpEndpoint must be an absolute http or https address")]
     [InlineData("--Gateway:Tracing:SampleRatio=1.5", "Gateway:Tracing:SampleRatio must be between 0 and 1")]
+    [InlineData("--Gateway:Health:ConsecutiveFailures=0", "Gateway:Health:ConsecutiveFailures must be at least 1")]
+    [InlineData("--Gateway:Health:ReactivationPeriod=soon", "Gateway:Health:ReactivationPeriod")]
+    [InlineData("--Gateway:Retry:MaxRetry=3", "unknown key Gateway:Retry:MaxRetry")]
+    [InlineData("--Gateway:Upstream:ActivityTimeout=00:00:00", "Gateway:Upstream:ActivityTimeout must be positive")]
+    [InlineData("--ReverseProxy:Clusters:demo:HealthCheck:Active:Policy=Nope", "ReverseProxy:Clusters:demo:HealthCheck:Active:Policy 'Nope' is not a known active health policy; known: ConsecutiveFailures, LoadReport")]
     public async Task BadValue_StopsStartupNamingTheKey(string argument, string expected)
     {
         var (exitCode, output) = await ServerProcess.RunToExitAsync(RepoLayout.GatewayDll, [argument], TimeSpan.FromSeconds(60));
