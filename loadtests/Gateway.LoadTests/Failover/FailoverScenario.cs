@@ -156,15 +156,16 @@ internal static class FailoverScenario
     }
 
     /// <summary>
-    /// Requests through the proxy, six at a time so least-loaded balancers spread them, until every upstream has
-    /// answered and connections and first-call paths are warm: at least 60, at most 15 s.
+    /// Requests through the proxy, six at a time so least-loaded balancers spread them, for at least 3 s and until every
+    /// upstream has answered (at most 15 s): connections open, and the proxy's and this client's code past the JIT's
+    /// first tiers, whose recompiling otherwise stalls the first second or two of the run on this 2-core machine.
     /// </summary>
     private static async Task WarmUpAsync(HttpClient client, Uri proxy, int upstreams, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var seen = new HashSet<string>();
         var url = new Uri(proxy, "/warm-up?ms=5");
-        for (var sent = 0; (sent < 60 || seen.Count < upstreams) && clock.Elapsed < TimeSpan.FromSeconds(15); sent += 6)
+        while ((clock.Elapsed < TimeSpan.FromSeconds(3) || seen.Count < upstreams) && clock.Elapsed < TimeSpan.FromSeconds(15))
         {
             var batch = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => FailoverDriver.SendAsync(client, url, clock.Elapsed, clock, cancellationToken)));
             seen.UnionWith(batch.Select(r => r.Service).OfType<string>());
