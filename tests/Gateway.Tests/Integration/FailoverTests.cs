@@ -182,6 +182,25 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task LowLoad_WithoutProbes_SequentialRequestsSpreadOverEveryDestination()
+    {
+        await StartUpstreamsAsync(3);
+        using var config = Config(GatewayPolicies.ConcurrencyAware);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+
+        var served = new Dictionary<string, int>();
+        for (var i = 0; i < 60; i++)
+        {
+            var service = await ServiceOfAsync(gateway, $"/light/{i}?ms=1");
+            served[service] = served.GetValueOrDefault(service) + 1;
+        }
+
+        // Ties go at random, and a destination that has not told its limit yet ranks with idle ones: no one starves.
+        Assert.Equal(["u1", "u2", "u3"], served.Keys.Order());
+        Assert.All(served.Values, n => Assert.InRange(n, 5, 50));
+    }
+
+    [Fact]
     public async Task Upstream503WithRetryAfter_HoldsNewWorkBackWithoutEjecting()
     {
         await StartUpstreamsAsync(2);
