@@ -195,22 +195,30 @@ internal sealed class ClusterGate
     }
 
     /// <summary>
-    /// Takes in the concurrency limit an active health probe's load report gave, so a cold burst spreads at once
-    /// instead of queueing behind one probing request per destination.
+    /// Takes in a passed active health probe: its load report's concurrency limit, so a cold burst spreads at once
+    /// instead of queueing behind one probing request per destination; and proof of life, which ends a passive
+    /// ejection early. The destination then comes back half-open, as it would at the end of the reactivation period:
+    /// a restarted upstream is back within one probe interval, not a whole period later.
     /// </summary>
-    public void LearnLimit(string destinationId, int limit)
+    public void ProbeSucceeded(string destinationId, int? limit)
     {
-        if (limit <= 0)
-        {
-            return;
-        }
-
         List<(Waiter, DestinationLease)>? grants = null;
         lock (_sync)
         {
+            var now = _time.GetTimestamp();
             var load = LoadLocked(destinationId);
-            load.ReportedLimit = limit;
-            load.ReportsMissing = false;
+            if (limit is > 0)
+            {
+                load.ReportedLimit = limit;
+                load.ReportsMissing = false;
+            }
+
+            if (load.IsEjected(now))
+            {
+                load.EjectedUntil = now;
+                load.SuspectUntil = 0;
+            }
+
             DispatchLocked(ref grants);
         }
 

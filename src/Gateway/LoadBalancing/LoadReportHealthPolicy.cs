@@ -10,7 +10,7 @@ namespace Gateway.LoadBalancing;
 /// The active health policy <c>LoadReport</c>: YARP's consecutive-failures rule (a destination is unhealthy after
 /// <c>ConsecutiveFailuresHealthPolicy.Threshold</c> failed probes in a row, cluster metadata, default 2; healthy again
 /// after one good probe), and the probe response's <c>endpoint-load-metrics</c> limit teaches the cluster's gate the
-/// destination's concurrency limit before any request needs it.
+/// destination's concurrency limit before any request needs it. A good probe also ends a passive ejection early.
 /// </summary>
 internal sealed class LoadReportHealthPolicy(IDestinationHealthUpdater healthUpdater, ClusterGateRegistry gates) : IActiveHealthCheckPolicy
 {
@@ -44,11 +44,11 @@ internal sealed class LoadReportHealthPolicy(IDestinationHealthUpdater healthUpd
             if (healthy)
             {
                 failures.Value = 0;
-                if (result.Response!.Headers.NonValidated.TryGetValues(LoadReportHeader, out var values)
-                    && LoadReportParser.TryParse(values.Count == 1 ? values.ToString() : string.Join(',', values), out var report) && report.Limit is { } limit)
-                {
-                    gate.LearnLimit(result.Destination.DestinationId, limit);
-                }
+                var limit = result.Response!.Headers.NonValidated.TryGetValues(LoadReportHeader, out var values)
+                    && LoadReportParser.TryParse(values.Count == 1 ? values.ToString() : string.Join(',', values), out var report)
+                    ? report.Limit
+                    : null;
+                gate.ProbeSucceeded(result.Destination.DestinationId, limit);
             }
             else
             {

@@ -237,13 +237,13 @@ public sealed class ClusterGateHealthTests
     }
 
     [Fact]
-    public void LearnLimit_BeforeAnyTraffic_ColdBurstSpreadsWithoutQueueing()
+    public void ProbeSucceeded_BeforeAnyTraffic_ColdBurstSpreadsWithoutQueueing()
     {
         var cluster = new TestCluster(3);
         var gate = Gate(cluster);
         foreach (var destination in cluster.Destinations)
         {
-            gate.LearnLimit(destination.DestinationId, 12);
+            gate.ProbeSucceeded(destination.DestinationId, 12);
         }
 
         var leases = Enumerable.Range(0, 20).Select(_ => AcquireWithLimits(gate, cluster, cluster.Destinations)).ToList();
@@ -255,13 +255,32 @@ public sealed class ClusterGateHealthTests
     }
 
     [Fact]
+    public void ProbeSucceeded_WhileEjected_EndsTheEjectionHalfOpen()
+    {
+        var cluster = new TestCluster(2, destinationLimit: 8);
+        var gate = Gate(cluster);
+        var d1 = cluster.Destinations[0];
+        for (var i = 0; i < 3; i++)
+        {
+            Fail(gate, cluster, d1);
+        }
+
+        cluster.Time.Advance(TimeSpan.FromSeconds(1));
+        gate.ProbeSucceeded("d1", limit: null);
+
+        Assert.DoesNotContain(gate.Snapshot(), s => s.Ejected);
+        Assert.NotNull(AcquireWithLimits(gate, cluster, [d1]));
+        Assert.Null(AcquireWithLimits(gate, cluster, [d1])); // Half-open: one at a time.
+    }
+
+    [Fact]
     public void ColdDestinations_WithoutProbes_EachGetsOneRequestInsteadOfStarving()
     {
         var cluster = new TestCluster(3);
         var gate = Gate(cluster);
 
         // d1 has told its limit; d2 and d3 never had a request. Ranking by share in use keeps them in the running.
-        gate.LearnLimit("d1", 64);
+        gate.ProbeSucceeded("d1", 64);
         var leases = Enumerable.Range(0, 3).Select(_ => AcquireWithLimits(gate, cluster, cluster.Destinations)).ToList();
 
         Assert.Equal(["d1", "d2", "d3"], leases.Select(l => l!.Destination.DestinationId).Order());
