@@ -88,9 +88,18 @@ internal sealed partial class ConcurrencyGateMiddleware(
                 feature.Failure = failure;
             }
 
-            if (failure == UpstreamFailureKind.None || attempt >= current.Retry.MaxRetries || !MayRetry(context, failure, current.Retry)
+            if (failure == UpstreamFailureKind.None)
+            {
+                return;
+            }
+
+            if (attempt >= current.Retry.MaxRetries || !MayRetry(context, failure, current.Retry)
                 || Untried(candidates, lease.Destination, feature) is not { Count: > 0 } rest)
             {
+                // YARP's own warning for this is turned down in appsettings.json, since it fires for attempts that a
+                // retry then saves too; this one fires once per request that failed for good.
+                Log.Failed(logger, cluster.ClusterId, lease.Destination.DestinationId, UpstreamFailures.Label(failure), attempt,
+                    context.GetForwarderErrorFeature()?.Exception);
                 return;
             }
 
@@ -244,5 +253,8 @@ internal sealed partial class ConcurrencyGateMiddleware(
 
         [LoggerMessage(4, LogLevel.Debug, "Retrying a request of cluster '{Cluster}' elsewhere after '{Destination}' failed ({Failure}); retry {Retry}.")]
         public static partial void Retrying(ILogger logger, string cluster, string destination, string failure, int retry);
+
+        [LoggerMessage(5, LogLevel.Warning, "A request of cluster '{Cluster}' failed at '{Destination}' ({Failure}) after {Retries} retries.")]
+        public static partial void Failed(ILogger logger, string cluster, string destination, string failure, int retries, Exception? exception);
     }
 }
