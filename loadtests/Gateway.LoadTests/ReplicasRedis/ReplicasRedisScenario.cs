@@ -180,7 +180,7 @@ internal static class ReplicasRedisScenario
         {
             var redis = mode == BucketMode.Local ? null : await RedisServer.StartAsync();
             var config = new GatewayConfigFile()
-                .AddCluster("demo", "ConcurrencyAware", [upstream])
+                .AddCluster("plain", "ConcurrencyAware", [upstream])
                 .AddCluster("enqueue", "ConcurrencyAware", [upstream], pathPrefix: "enqueue")
                 .Set("ReverseProxy:Routes:enqueue:Metadata:Gateway.Enqueue", JsonValue.Create("true"))
                 .Set("Gateway:Timing:AccessLog", JsonValue.Create(false))

@@ -35,6 +35,13 @@ internal sealed class GatewayConfigFile : IDisposable
         string clusterId, string policy, IEnumerable<Uri> destinations, string? pathPrefix = null,
         IReadOnlyDictionary<string, string>? metadata = null, string? routeId = null)
     {
+        // The file is layered over appsettings.json, so a cluster named like its "demo" would keep that one's three
+        // destinations (ports 5001-5003) besides these.
+        if (string.Equals(clusterId, "demo", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ArgumentException("A cluster named 'demo' merges appsettings.json's demo destinations into it; use another id.", nameof(clusterId));
+        }
+
         var route = new JsonObject { ["ClusterId"] = clusterId };
         if (pathPrefix is not null)
         {
