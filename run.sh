@@ -38,7 +38,8 @@ dotnet src/Gateway/bin/Release/net10.0/Gateway.dll --urls "$gateway_url" --envir
   --ReverseProxy:Routes:jobs-enqueue:Match:Methods:0=POST --ReverseProxy:Routes:jobs-enqueue:Metadata:Gateway.Enqueue=true \
   --ReverseProxy:Clusters:jobs:LoadBalancingPolicy=ConcurrencyAware \
   --ReverseProxy:Clusters:jobs:Destinations:upstream-1:Address="http://127.0.0.1:${upstream_ports[0]}/" "$@" &
-pids+=($!)
+gateway_pid=$!
+pids+=("$gateway_pid")
 
 wait_for() {
   for _ in $(seq 1 100); do
@@ -62,6 +63,11 @@ Try:
   curl -i -X POST $gateway_url/jobs -H 'X-Qdelay: 2000' -H 'Content-Type: application/json' -d '{"work_ms":50}'
   curl -s '$gateway_url/jobs/<id>?wait_ms=5000'   # waits on the job: visible_at is enqueued_at + 2 s
 
+Failover: kill one upstream (kill -9 <pid>, pids: ${pids[*]:0:3}) and keep sending requests; none fail, and
+/metrics shows the retries and the ejection (gateway_upstream_retries_total, gateway_destination_ejected).
+
 Press Ctrl+C to stop.
 MSG
-wait -n "${pids[@]}"
+# Runs until Ctrl+C or until the gateway exits. An upstream may die meanwhile (try killing one: the gateway ejects it,
+# retries refused connections elsewhere, and takes it back when it is started again on its port).
+wait "$gateway_pid"
