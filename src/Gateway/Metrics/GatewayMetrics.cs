@@ -5,6 +5,8 @@ using Gateway.Configuration;
 using Gateway.Context;
 using Gateway.LoadBalancing;
 using MetricsExposition;
+using Yarp.ReverseProxy;
+using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Metrics;
 
@@ -110,6 +112,9 @@ internal sealed class GatewayMetrics
             "Concurrency limit in force per destination (configured or learned); absent when unlimited.");
         meter.CreateObservableGauge("gateway.destination.ejected", () => EjectedMeasurements(gates), "{destination}",
             "1 while passive health keeps the destination out of rotation, else 0.");
+        var proxyState = new Lazy<IProxyStateLookup>(services.GetRequiredService<IProxyStateLookup>);
+        meter.CreateObservableGauge("gateway.destination.unhealthy", () => UnhealthyMeasurements(proxyState.Value), "{destination}",
+            "1 while YARP's health checks (active, or YARP's own passive) mark the destination unhealthy, else 0; clusters with health checks only.");
     }
 
     public void RecordRequest(string route, string cluster, string destination, int statusCode, TimeSpan duration)
@@ -211,6 +216,24 @@ internal sealed class GatewayMetrics
             case HealthEventKind.HeldBack:
                 _holdBacks.Add(1, new KeyValuePair<string, object?>("cluster", cluster), new KeyValuePair<string, object?>("destination", health.DestinationId));
                 break;
+        }
+    }
+
+    private static IEnumerable<Measurement<int>> UnhealthyMeasurements(IProxyStateLookup proxyState)
+    {
+        foreach (var cluster in proxyState.GetClusters())
+        {
+            var health = cluster.Model.Config.HealthCheck;
+            if (health?.Active?.Enabled != true && health?.Passive?.Enabled != true)
+            {
+                continue;
+            }
+
+            foreach (var destination in cluster.Destinations.Values)
+            {
+                var unhealthy = destination.Health.Active == DestinationHealth.Unhealthy || destination.Health.Passive == DestinationHealth.Unhealthy;
+                yield return new Measurement<int>(unhealthy ? 1 : 0, new("cluster", cluster.ClusterId), new("destination", destination.DestinationId));
+            }
         }
     }
 

@@ -182,6 +182,50 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActiveHealth_DeadDestination_IsUnhealthyInMetricsGetsNoTrafficAndComesBackAfterARestart()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.ConcurrencyAware);
+        config.Set("ReverseProxy:Clusters:test:HealthCheck:Active", new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Interval"] = "00:00:00.250",
+            ["Timeout"] = "00:00:01",
+            ["Policy"] = LoadReportHealthPolicy.PolicyName,
+            ["Path"] = "/healthz",
+        });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var port = _upstreams[0].BaseAddress.Port;
+        await EventuallyAsync(async () => (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Sum("gateway_destination_unhealthy") == 0
+            && (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Samples.Count(s => s.Name == "gateway_destination_unhealthy") == 2, TimeSpan.FromSeconds(10));
+
+        await _upstreams[0].KillAsync();
+        await EventuallyAsync(
+            async () => (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Value("gateway_destination_unhealthy", ("destination", "u1")) == 1,
+            TimeSpan.FromSeconds(10));
+        var served = new List<string>();
+        for (var i = 0; i < 20; i++)
+        {
+            served.Add(await ServiceOfAsync(gateway, $"/unhealthy/{i}?ms=1"));
+        }
+
+        Assert.All(served, s => Assert.Equal("u2", s));
+        Assert.Equal(0, (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Sum("gateway_upstream_failures_total", ("destination", "u1")));
+
+        _upstreams.Add(await ServerProcess.StartDemoUpstreamOnPortAsync(port, "--DemoUpstream:ServiceName=u1-again"));
+        await EventuallyAsync(
+            async () => (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Value("gateway_destination_unhealthy", ("destination", "u1")) == 0,
+            TimeSpan.FromSeconds(10));
+        var back = new HashSet<string>();
+        for (var i = 0; i < 40 && !back.Contains("u1-again"); i++)
+        {
+            back.Add(await ServiceOfAsync(gateway, $"/back/{i}?ms=1"));
+        }
+
+        Assert.Contains("u1-again", back);
+    }
+
+    [Fact]
     public async Task LowLoad_WithoutProbes_SequentialRequestsSpreadOverEveryDestination()
     {
         await StartUpstreamsAsync(3);

@@ -40,6 +40,7 @@ public sealed class DashboardTests
         "gateway_destination_recoveries_total",
         "gateway_destination_hold_backs_total",
         "gateway_destination_ejected",
+        "gateway_destination_unhealthy",
     ];
 
     private static readonly string QdelayToken = TestTokens.Hs256(new Dictionary<string, object> { ["qdelay"] = 5 });
@@ -234,6 +235,13 @@ public sealed class DashboardTests
             ["ClusterId"] = "test",
             ["Match"] = new JsonObject { ["Path"] = "/jobs", ["Methods"] = new JsonArray("POST") },
             ["Metadata"] = new JsonObject { [GatewayMetadata.Enqueue] = "true" },
+        })
+        .Set("ReverseProxy:Clusters:test:HealthCheck:Active", new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Interval"] = "00:00:05",
+            ["Policy"] = LoadReportHealthPolicy.PolicyName,
+            ["Path"] = "/healthz",
         })
         .Set("Gateway:Admission:Tenants:acme:RatePerSecond", JsonValue.Create(0.5))
         .Set("Gateway:Admission:Tenants:acme:Burst", JsonValue.Create(2))
