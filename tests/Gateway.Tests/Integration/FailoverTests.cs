@@ -226,6 +226,55 @@ public sealed class FailoverTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConnectTimeout_ListenerThatNeverAccepts_CountsAsConnectTimeoutAndIsRetriedElsewhere()
+    {
+        await StartUpstreamsAsync(1);
+
+        // A listen backlog of one, filled by connections nobody accepts: the kernel drops further SYNs, so a connect
+        // there hangs as it would towards a host that has gone away.
+        using var silent = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        silent.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        silent.Listen(1);
+        var silentEndpoint = (IPEndPoint)silent.LocalEndPoint!;
+        var fillers = new List<Socket>();
+        for (var i = 0; i < 4; i++)
+        {
+            var filler = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            _ = filler.ConnectAsync(silentEndpoint);
+            fillers.Add(filler);
+        }
+
+        using var config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.LeastOutstanding, [_upstreams[0].BaseAddress, new Uri($"http://127.0.0.1:{silentEndpoint.Port}/")])
+            .Set("Gateway:Upstream:ConnectTimeout", "00:00:00.300")
+            .Set("Gateway:Health:ReactivationPeriod", "00:00:00.001");
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        try
+        {
+            var timed = new List<TimeSpan>();
+            for (var i = 0; i < 10; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                Assert.Equal("u1", await ServiceOfAsync(gateway, $"/slow-connect/{i}?ms=1"));
+                timed.Add(clock.Elapsed);
+            }
+
+            var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+            // Destination u2 is the silent listener; the upstream (service u1) answered every request.
+            var timeouts = metrics.Sum("gateway_upstream_retries_total", ("destination", "u2"), ("kind", "connect_timeout"));
+            Assert.True(timeouts >= 1, "no request met the silent listener");
+            Assert.Equal(timeouts, metrics.Sum("gateway_upstream_failures_total", ("destination", "u2")));
+
+            // A retried request costs about the connect timeout, not HttpClient's 15 s or the kernel's SYN retries.
+            Assert.All(timed, t => Assert.True(t < TimeSpan.FromSeconds(2), $"a request took {t}"));
+        }
+        finally
+        {
+            fillers.ForEach(f => f.Dispose());
+        }
+    }
+
+    [Fact]
     public async Task LowLoad_WithoutProbes_SequentialRequestsSpreadOverEveryDestination()
     {
         await StartUpstreamsAsync(3);
