@@ -126,7 +126,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
 
         Assert.All(first, r => Assert.True(r.Elapsed < TimeSpan.FromSeconds(3), $"a request took {r.Elapsed}: more than the timeout and 1 s"));
         Assert.NotEmpty(timedOut);
-        Assert.All(timedOut, r => Assert.Equal("timeout", r.Failure));
+        Assert.All(timedOut, r => Assert.Equal(("timeout", "u1"), (r.Failure, r.Destination)));
         Assert.All(first.Except(timedOut), r => Assert.Equal(HttpStatusCode.OK, r.Status));
 
         // Ejected: the next requests all go to the other upstream at once.
@@ -140,6 +140,7 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         await EventuallyAsync(() => gate.Snapshot().Sum(d => d.InFlight) == 0, TimeSpan.FromSeconds(10));
         var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
         Assert.Equal(0, metrics.Sum("gateway_destination_inflight"));
+        Assert.Equal(12, metrics.Value("gateway_destination_concurrency_limit", ("destination", "u1")));
         Assert.True(metrics.Sum("gateway_destination_ejections_total", ("destination", "u1")) >= 1);
 
         // And after the reactivation period it is back.
@@ -275,6 +276,39 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ActiveHealth_EveryDestinationDeadWithoutPanicMode_503NoHealthyDestination()
+    {
+        await StartUpstreamsAsync(2);
+        using var config = Config(GatewayPolicies.ConcurrencyAware);
+
+        // YARP's default, HealthyOrPanic, offers every destination when none is healthy (and the request then fails with
+        // 502 connection_refused); HealthyAndUnknown offers none.
+        config.Set("ReverseProxy:Clusters:test:HealthCheck:AvailableDestinationsPolicy", "HealthyAndUnknown");
+        config.Set("ReverseProxy:Clusters:test:HealthCheck:Active", new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Interval"] = "00:00:00.250",
+            ["Policy"] = LoadReportHealthPolicy.PolicyName,
+            ["Path"] = "/healthz",
+        });
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        await _upstreams[0].KillAsync();
+        await _upstreams[1].KillAsync();
+        await EventuallyAsync(
+            async () => (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Sum("gateway_destination_unhealthy") == 2,
+            TimeSpan.FromSeconds(10));
+
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, "/nobody"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal("no_available_destinations", problem.GetProperty("reason").GetString());
+        Assert.Equal("No healthy destination", problem.GetProperty("title").GetString());
+        Assert.Contains("Cluster 'test' has no healthy destination", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task LowLoad_WithoutProbes_SequentialRequestsSpreadOverEveryDestination()
     {
         await StartUpstreamsAsync(3);
@@ -379,13 +413,13 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("service").GetString()!;
     }
 
-    private async Task<(HttpStatusCode Status, string? Failure, TimeSpan Elapsed)> TimedGetAsync(InProcessGateway gateway, string path)
+    private async Task<(HttpStatusCode Status, string? Failure, string? Destination, TimeSpan Elapsed)> TimedGetAsync(InProcessGateway gateway, string path)
     {
         var clock = Stopwatch.StartNew();
         using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
         var body = await response.Content.ReadAsStringAsync();
-        var failure = response.IsSuccessStatusCode ? null : JsonDocument.Parse(body).RootElement.GetProperty("failure").GetString();
-        return (response.StatusCode, failure, clock.Elapsed);
+        var problem = response.IsSuccessStatusCode ? (JsonElement?)null : JsonDocument.Parse(body).RootElement;
+        return (response.StatusCode, problem?.GetProperty("failure").GetString(), problem?.GetProperty("destination").GetString(), clock.Elapsed);
     }
 
     private static double ServerTiming(HttpResponseMessage response, string name)
