@@ -127,7 +127,7 @@ internal sealed record LoadOptions
     /// <summary>The phases cut at <see cref="Duration"/>; the run is bounded by Duration + <see cref="Drain"/>.</summary>
     public LoadPlan ToPlan()
     {
-        var random = new Random(unchecked((Seed * 7919) + 17));
+        var random = Gateway.LoadGen.Arrivals.ServiceTimeRandom(Seed);
         var service = Service;
         return new LoadPlan
         {

@@ -19,7 +19,7 @@ internal static class FailoverDriver
         HttpClient client, Uri proxy, FailoverOptions options, Stopwatch clock, CancellationToken cancellationToken)
     {
         var serviceTimes = ServiceTimeSpec.Parse(options.ServiceSpec);
-        var random = new Random(options.Seed);
+        var random = Arrivals.ServiceTimeRandom(options.Seed);
         var start = clock.Elapsed;
         var sends = new List<Task<FailoverRequest>>();
         foreach (var offset in Arrivals.Poisson(options.Rate, options.Duration, options.Seed))
