@@ -77,7 +77,9 @@ internal static class UlqSweepScenario
         LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed)
     {
         var count = (int)Math.Ceiling(rate * seconds);
-        var random = new Random(seed);
+        // Not new Random(seed): the plan's arrival gaps come from that stream, and service times drawn from it too would
+        // each be a fixed multiple of the gap before them, which hides most of the queueing.
+        var random = Arrivals.ServiceTimeRandom(seed);
         var askedMs = Enumerable.Range(0, count).Select(_ => Math.Round(service.Sample(random).TotalMilliseconds, 3)).ToArray();
         var plan = new LoadPlan
         {
