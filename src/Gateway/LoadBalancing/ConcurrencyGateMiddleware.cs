@@ -1,9 +1,8 @@
-using System.Globalization;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;
 using Gateway.Timing;
-using Microsoft.Net.Http.Headers;
+using System.Net.Http.Headers;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -17,7 +16,8 @@ namespace Gateway.LoadBalancing;
 /// to a destination not yet tried.
 /// </summary>
 internal sealed partial class ConcurrencyGateMiddleware(
-    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options, ILogger<ConcurrencyGateMiddleware> logger)
+    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options, TimeProvider time,
+    ILogger<ConcurrencyGateMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -193,20 +193,11 @@ internal sealed partial class ConcurrencyGateMiddleware(
     }
 
     /// <summary>A Retry-After value (delay in seconds, or an HTTP date) as a delay from now; null when absent or invalid.</summary>
-    private static TimeSpan? RetryAfter(string value)
-    {
-        if (value.Length == 0)
-        {
-            return null;
-        }
-
-        if (long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            return TimeSpan.FromSeconds(Math.Min(seconds, int.MaxValue));
-        }
-
-        return HeaderUtilities.TryParseDate(value, out var date) && date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : null;
-    }
+    private TimeSpan? RetryAfter(string value) =>
+        !RetryConditionHeaderValue.TryParse(value, out var parsed) ? null
+        : parsed.Delta is { } delta ? delta
+        : parsed.Date is { } date && date > time.GetUtcNow() ? date - time.GetUtcNow()
+        : null;
 
     private Task RejectAsync(HttpContext context, GatewayRequestFeature? feature, string clusterId, GateResult result)
     {
