@@ -94,7 +94,7 @@ internal sealed partial class ConcurrencyGateMiddleware(
             }
 
             if (attempt >= current.Retry.MaxRetries || !MayRetry(context, failure, current.Retry)
-                || Untried(candidates, lease.Destination, feature) is not { Count: > 0 } rest)
+                || Untried(candidates, lease.Destination) is not { Count: > 0 } rest)
             {
                 // YARP's own warning for this is turned down in appsettings.json, since it fires for attempts that a
                 // retry then saves too; this one fires once per request that failed for good.
@@ -141,13 +141,16 @@ internal sealed partial class ConcurrencyGateMiddleware(
             && retry.IdempotentMethods.Exists(m => string.Equals(m, context.Request.Method, StringComparison.OrdinalIgnoreCase));
     }
 
-    /// <summary>The candidates not yet tried by this request, or null when every one has been.</summary>
-    private static List<DestinationState>? Untried(IReadOnlyList<DestinationState> candidates, DestinationState failed, GatewayRequestFeature? feature)
+    /// <summary>
+    /// The candidates without the one that just failed, or null when none is left. Each retry narrows the list again,
+    /// so it never holds a destination this request already tried.
+    /// </summary>
+    private static List<DestinationState>? Untried(IReadOnlyList<DestinationState> candidates, DestinationState failed)
     {
         List<DestinationState>? rest = null;
         foreach (var candidate in candidates)
         {
-            if (!ReferenceEquals(candidate, failed) && feature?.FailedDestinations?.Contains(candidate.DestinationId) != true)
+            if (!ReferenceEquals(candidate, failed))
             {
                 (rest ??= []).Add(candidate);
             }
