@@ -20,7 +20,6 @@ internal sealed class LoadReportHealthPolicy(IDestinationHealthUpdater healthUpd
     public const string ThresholdKey = "ConsecutiveFailuresHealthPolicy.Threshold";
 
     private const int DefaultThreshold = 2;
-    private const string LoadReportHeader = "endpoint-load-metrics";
 
     private readonly ConditionalWeakTable<DestinationState, StrongBox<int>> _failures = [];
 
@@ -44,10 +43,7 @@ internal sealed class LoadReportHealthPolicy(IDestinationHealthUpdater healthUpd
             if (healthy)
             {
                 failures.Value = 0;
-                var limit = result.Response!.Headers.NonValidated.TryGetValues(LoadReportHeader, out var values)
-                    && LoadReportParser.TryParse(values.Count == 1 ? values.ToString() : string.Join(',', values), out var report)
-                    ? report.Limit
-                    : null;
+                var limit = LoadReportParser.TryParse(result.Response!.Headers, out var report, out _) ? report.Limit : null;
                 gate.ProbeSucceeded(result.Destination.DestinationId, limit);
             }
             else

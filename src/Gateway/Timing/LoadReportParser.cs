@@ -9,6 +9,9 @@ namespace Gateway.Timing;
 /// </summary>
 internal static class LoadReportParser
 {
+    /// <summary>The header an upstream's load report travels in, on responses and health-probe answers alike.</summary>
+    public const string HeaderName = "endpoint-load-metrics";
+
     private const string InFlightKey = "named_metrics.inflight";
     private const string LimitKey = "named_metrics.limit";
     private const string BacklogKey = "named_metrics.backlog";
@@ -18,6 +21,16 @@ internal static class LoadReportParser
 
     /// <summary>Counts and ages above this are not believable (ages: about 31 years).</summary>
     private const double MaxFigure = 1e12;
+
+    /// <summary>The report in an upstream response's headers; false when there is none or it does not parse.</summary>
+    public static bool TryParse(System.Net.Http.Headers.HttpResponseHeaders headers, out LoadReport report, out bool present)
+    {
+        present = headers.NonValidated.TryGetValues(HeaderName, out var values);
+        report = default;
+
+        // Several header lines mean one comma-separated list, as HTTP defines them.
+        return present && TryParse(values.Count == 1 ? values.ToString() : string.Join(',', values), out report);
+    }
 
     /// <summary>False when the header is not ORCA text or a known metric has a value out of range.</summary>
     public static bool TryParse(ReadOnlySpan<char> header, out LoadReport report)

@@ -18,8 +18,6 @@ internal sealed class UpstreamTimingTransformProvider(
     TimeProvider time, GatewayMetrics metrics, LiveGatewayOptions options, DestinationBacklogs backlogs)
     : ITransformProvider
 {
-    private const string LoadReportHeader = "endpoint-load-metrics";
-
     public void ValidateRoute(TransformRouteValidationContext context)
     {
     }
@@ -81,22 +79,19 @@ internal sealed class UpstreamTimingTransformProvider(
         var proxy = context.HttpContext.GetReverseProxyFeature();
         var destinationId = proxy.ProxiedDestination?.DestinationId ?? feature.Lease?.Destination.DestinationId ?? "unknown";
         var report = default(LoadReport);
-        if (!upstream.Headers.NonValidated.TryGetValues(LoadReportHeader, out var loadValues))
-        {
-            // Only the concurrency gate relies on a report with every response; elsewhere it is optional.
-            if (feature.Lease is not null)
-            {
-                metrics.RecordHeaderError(HeaderErrorKinds.LoadReportMissing);
-            }
-        }
-        else if (LoadReportParser.TryParse(Joined(loadValues), out report))
+        if (LoadReportParser.TryParse(upstream.Headers, out report, out var present))
         {
             feature.LoadReport = report;
             backlogs.Record(proxy.Cluster.Config.ClusterId, destinationId, report);
         }
-        else
+        else if (present)
         {
             metrics.RecordHeaderError(HeaderErrorKinds.LoadReportInvalid);
+        }
+        else if (feature.Lease is not null)
+        {
+            // Only the concurrency gate relies on a report with every response; elsewhere it is optional.
+            metrics.RecordHeaderError(HeaderErrorKinds.LoadReportMissing);
         }
 
         if (feature.Lease is { } lease)
