@@ -29,8 +29,8 @@ internal static class BalancingPolicies
         BalancingPolicy.RoundRobin => new RoundRobinBalancer(simulation),
         BalancingPolicy.PowerOfTwoChoices => new PowerOfTwoChoicesBalancer(simulation),
         BalancingPolicy.LeastRequests => new LeastRequestsBalancer(simulation),
-        BalancingPolicy.LeastOutstanding => new LeastOutstandingBalancer(simulation),
-        BalancingPolicy.ConcurrencyAware => new ConcurrencyAwareBalancer(simulation),
+        BalancingPolicy.LeastOutstanding => new GateBalancer(simulation, enforceLimits: false, GateBalancer.DefaultSettings),
+        BalancingPolicy.ConcurrencyAware => new GateBalancer(simulation, enforceLimits: true, GateBalancer.DefaultSettings),
         BalancingPolicy.HAProxyLeastConn => new HAProxyLeastConnBalancer(simulation),
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown policy."),
     };

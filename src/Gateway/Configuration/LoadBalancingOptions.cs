@@ -10,16 +10,16 @@ public sealed class LoadBalancingOptions
     public int? DefaultConcurrencyLimit { get; set; }
 
     /// <summary>
-    /// Count other callers' work (other gateway replicas), estimated from each upstream's reported in-flight
-    /// requests minus this gateway's own, against the destination's limit. Turn off only when this gateway is
-    /// an upstream's sole caller or its reports cannot be trusted. Default on.
+    /// Let other callers' work (other gateway replicas), estimated from each upstream's reported in-flight requests
+    /// minus this gateway's own, break ties between destinations with as many of this gateway's own requests in
+    /// flight. It never holds a request back: a report is a round trip old, and counting it against the limit idles
+    /// slots the others have freed since. Default on.
     /// </summary>
     public bool UseReportedInFlight { get; set; } = true;
 
     /// <summary>
-    /// The longest an estimate of other callers' work stays fresh; it is also never fresh for longer than the
-    /// destination's smoothed round trip. A destination that is full by a stale estimate, and has none of this
-    /// gateway's requests in flight, gets one probe request to refresh it. Default 250 ms.
+    /// Obsolete and ignored: it bounded how long an estimate of other callers' work held requests back, and estimates
+    /// now only break ties. Still accepted (and validated) so existing configuration keeps starting.
     /// </summary>
     public TimeSpan LoadReportTtl { get; set; } = TimeSpan.FromMilliseconds(250);
 

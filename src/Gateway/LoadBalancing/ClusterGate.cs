@@ -1,33 +1,30 @@
 using System.Runtime.CompilerServices;
+using Gateway.Balancing;
 using Gateway.Configuration;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
 
 /// <summary>
-/// One cluster's view of its destinations' occupancy, and its gateway-side FIFO queue.
-/// Picking a destination and counting the request happen under one lock, so a burst spreads
-/// instead of piling onto whichever destination looked idle a moment ago.
+/// One cluster's gate at this gateway: the asynchronous, locked, clock-driven shell around its
+/// <see cref="GateCore{TWaiter}"/>, which makes every balancing decision. Picking a destination and counting the
+/// request happen under one lock, so a burst spreads instead of piling onto whichever destination looked idle a
+/// moment ago. This class adds what the core leaves out: YARP's destination models, waiting with a timeout and
+/// client aborts, completing waiters outside the lock, and a timer for waiters that no release will wake.
 /// </summary>
 internal sealed class ClusterGate
 {
-    private const double RoundTripSmoothing = 0.2;
-
-    /// <summary>Where the half-open ramp of a destination without a limit ends.</summary>
-    private const int UnlimitedRecoveryCap = 64;
-
-    private static readonly TimeSpan DefaultReportLag = TimeSpan.FromMilliseconds(2);
-    private static readonly TimeSpan MaxReportLag = TimeSpan.FromMilliseconds(5);
-
     private readonly object _sync = new();
-    private readonly Dictionary<string, DestinationLoad> _loads = new(StringComparer.OrdinalIgnoreCase);
-    private readonly LinkedList<Waiter> _queue = new();
     private readonly TimeProvider _time;
     private readonly Func<GatewayOptions> _options;
-    private readonly Random _random;
+    private readonly GateCore<Waiter> _core;
+    private readonly List<GateCore<Waiter>.Grant> _grants = [];
     private ClusterModel? _settingsModel;
     private GatewayOptions? _settingsOptions;
     private ClusterGateSettings _settings;
+    private IReadOnlyList<DestinationState>? _lastCandidates;
+    private DestinationState[] _lastStates = [];
+    private DestinationLoad[] _lastLoads = [];
     private ITimer? _retryTimer;
     private int _queueLength;
 
@@ -37,8 +34,9 @@ internal sealed class ClusterGate
         _time = time;
         _options = options;
         var current = options();
-        _random = current.LoadBalancing.Seed is { } seed ? new Random(seed) : new Random();
+        var random = current.LoadBalancing.Seed is { } seed ? new Random(seed) : new Random();
         _settings = ClusterGateSettings.From(null, current);
+        _core = new GateCore<Waiter>(_settings.Core, random, time.TimestampFrequency);
     }
 
     public string ClusterId { get; }
@@ -46,15 +44,17 @@ internal sealed class ClusterGate
     public int QueueLength => Volatile.Read(ref _queueLength);
 
     /// <summary>
-    /// Picks the destination with the fewest requests in flight from this gateway and counts the
-    /// request against it, ignoring limits. Never waits; null only when there are no candidates.
+    /// Picks the destination with the fewest requests in flight from this gateway and counts the request against it,
+    /// ignoring limits. Never waits; null only when there are no candidates.
     /// </summary>
     public DestinationLease? TryAcquireLeastOutstanding(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates)
     {
         lock (_sync)
         {
             RefreshLocked(cluster);
-            return TryAcquireLocked(candidates, enforceLimits: false, _time.GetTimestamp());
+            var loads = LoadsLocked(candidates);
+            var index = _core.TryAcquire(loads, enforceLimits: false, _time.GetTimestamp());
+            return index < 0 ? null : new DestinationLease(this, loads[index], candidates[index]);
         }
     }
 
@@ -66,12 +66,13 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             RefreshLocked(cluster);
-            return PickLocked(candidates, enforceLimits: false, _time.GetTimestamp())?.Destination;
+            var index = _core.Peek(LoadsLocked(candidates), enforceLimits: false, _time.GetTimestamp());
+            return index < 0 ? null : candidates[index];
         }
     }
 
     /// <summary>
-    /// Takes a slot on the destination with the most free slots, or waits in FIFO order for one.
+    /// Takes a slot on the destination with the most room, or waits in FIFO order for one.
     /// Fails fast when the queue is full; gives up at the queue timeout or when the client aborts.
     /// </summary>
     public async ValueTask<GateResult> AcquireAsync(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, CancellationToken aborted)
@@ -82,19 +83,21 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             settings = RefreshLocked(cluster);
-            if (_queue.Count == 0 && TryAcquireLocked(candidates, enforceLimits: true, start) is { } lease)
+            var loads = LoadsLocked(candidates);
+            waiter = new Waiter(this, candidates);
+            var index = _core.AcquireOrEnqueue(waiter, loads, start, out var node);
+            if (index >= 0)
             {
-                return new GateResult(GateOutcome.Granted, lease, TimeSpan.Zero);
+                return new GateResult(GateOutcome.Granted, new DestinationLease(this, loads[index], candidates[index]), TimeSpan.Zero);
             }
 
-            if (_queue.Count >= settings.MaxQueueLength)
+            if (index == GateCore<Waiter>.QueueFull)
             {
                 return new GateResult(GateOutcome.QueueFull, null, TimeSpan.Zero);
             }
 
-            waiter = new Waiter(this, candidates);
-            waiter.Node = _queue.AddLast(waiter);
-            _queueLength = _queue.Count;
+            waiter.Node = node;
+            _queueLength = _core.QueueLength;
             ScheduleRetryLocked(start);
         }
 
@@ -120,45 +123,14 @@ internal sealed class ClusterGate
     /// counted this request, and so does <see cref="DestinationLoad.InFlight"/>; the difference is other callers' work.
     /// </summary>
     public void ReportLoad(
-        DestinationLease lease, int? reportedInFlight, int? reportedLimit, TimeSpan? roundTrip = null, TimeSpan? upstreamOverhead = null)
+        DestinationLease lease, int? reportedInFlight, int? reportedLimit, TimeSpan? upstreamOverhead = null)
     {
         List<(Waiter, DestinationLease)>? grants = null;
         lock (_sync)
         {
-            var load = lease.Load;
-            load.ReportsMissing = reportedInFlight is null && reportedLimit is null;
-            if (reportedLimit is > 0)
-            {
-                load.ReportedLimit = reportedLimit;
-            }
-
-            if (roundTrip is { } rtt)
-            {
-                load.RoundTripEwmaSeconds = load.RoundTripEwmaSeconds == 0
-                    ? rtt.TotalSeconds
-                    : load.RoundTripEwmaSeconds + (RoundTripSmoothing * (rtt.TotalSeconds - load.RoundTripEwmaSeconds));
-            }
-
-            if (reportedInFlight is >= 0)
-            {
-                var now = _time.GetTimestamp();
-                // Both counts include this request. The upstream took its count a moment ago; our own requests
-                // that finished since were in its count but are no longer in ours, and without this correction
-                // each would look like another caller's work and idle a slot. That moment is no further back
-                // than this response's round trip minus the upstream's own time.
-                var lag = Math.Min((upstreamOverhead ?? DefaultReportLag).TotalSeconds, MaxReportLag.TotalSeconds);
-                var since = now - (long)(lag * _time.TimestampFrequency);
-                var ownAtReport = load.InFlight + load.ReleasesSince(since);
-                load.OthersInFlight = Math.Max(0, reportedInFlight.Value - ownAtReport);
-                // Most of the work counted now has finished about one round trip later, so an estimate older
-                // than that says more about the past than the present.
-                var fresh = load.RoundTripEwmaSeconds > 0
-                    ? Math.Min(_settings.LoadReportTtl.TotalSeconds, load.RoundTripEwmaSeconds)
-                    : _settings.LoadReportTtl.TotalSeconds;
-                load.OthersValidUntil = now + (long)(fresh * _time.TimestampFrequency);
-            }
-
-            DispatchLocked(ref grants);
+            var now = _time.GetTimestamp();
+            _core.ReportLoad(lease.Load, reportedInFlight, reportedLimit, upstreamOverhead?.TotalSeconds, now);
+            DispatchLocked(now, ref grants);
         }
 
         Complete(grants);
@@ -170,7 +142,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             var now = _time.GetTimestamp();
-            return _loads.Values.Select(l => (l.DestinationId, l.InFlight, l.LastLimit, l.IsEjected(now))).ToArray();
+            return _core.Loads.Select(l => (l.DestinationId, l.InFlight, l.LastLimit, l.IsEjected(now))).ToArray();
         }
     }
 
@@ -186,8 +158,8 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             var now = _time.GetTimestamp();
-            result = RecordOutcomeLocked(lease.Load, failure, holdBack, now);
-            DispatchLocked(ref grants);
+            result = _core.RecordOutcome(lease.Load, failure != UpstreamFailureKind.None, holdBack, now);
+            DispatchLocked(now, ref grants);
         }
 
         Complete(grants);
@@ -195,10 +167,8 @@ internal sealed class ClusterGate
     }
 
     /// <summary>
-    /// Takes in a passed active health probe: its load report's concurrency limit, so a cold burst spreads at once
-    /// instead of queueing behind one probing request per destination; and proof of life, which ends a passive
-    /// ejection early. The destination then comes back half-open, as it would at the end of the reactivation period:
-    /// a restarted upstream is back within one probe interval, not a whole period later.
+    /// Takes in a passed active health probe: its load report's concurrency limit, and proof of life, which ends a
+    /// passive ejection early (see <see cref="GateCore{TWaiter}.ProbeSucceeded"/>).
     /// </summary>
     public void ProbeSucceeded(string destinationId, int? limit)
     {
@@ -206,122 +176,11 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             var now = _time.GetTimestamp();
-            var load = LoadLocked(destinationId);
-            if (limit is > 0)
-            {
-                load.ReportedLimit = limit;
-                load.ReportsMissing = false;
-            }
-
-            if (load.IsEjected(now))
-            {
-                load.EjectedUntil = now;
-                load.SuspectUntil = 0;
-            }
-
-            DispatchLocked(ref grants);
+            _core.ProbeSucceeded(_core.Load(destinationId), limit, now);
+            DispatchLocked(now, ref grants);
         }
 
         Complete(grants);
-    }
-
-    private HealthEvent RecordOutcomeLocked(DestinationLoad load, UpstreamFailureKind failure, TimeSpan? holdBack, long now)
-    {
-        var health = _settings.Health;
-        if (holdBack is { } hold && hold > TimeSpan.Zero)
-        {
-            load.HeldBackUntil = Math.Max(load.HeldBackUntil, now + (long)(hold.TotalSeconds * _time.TimestampFrequency));
-            return new HealthEvent(HealthEventKind.HeldBack, load.DestinationId, Duration: hold);
-        }
-
-        if (load.IsEjected(now))
-        {
-            // Requests sent before the ejection are still finishing; they say nothing new.
-            return HealthEvent.None(load.DestinationId);
-        }
-
-        if (now - load.WindowStart > health.FailureWindow.TotalSeconds * _time.TimestampFrequency)
-        {
-            (load.WindowStart, load.WindowRequests, load.WindowFailures) = (now, 0, 0);
-        }
-
-        load.WindowRequests++;
-        if (failure == UpstreamFailureKind.None)
-        {
-            load.ConsecutiveFailures = 0;
-            if (load.RecoveryCap is { } cap)
-            {
-                // Half-open ramp: each success doubles what the destination may have in flight, up to its limit.
-                var full = load.LastLimit ?? UnlimitedRecoveryCap;
-                if (cap * 2 >= full)
-                {
-                    load.RecoveryCap = null;
-                    return new HealthEvent(HealthEventKind.Recovered, load.DestinationId);
-                }
-
-                load.RecoveryCap = cap * 2;
-            }
-
-            return HealthEvent.None(load.DestinationId);
-        }
-
-        load.ConsecutiveFailures++;
-        load.WindowFailures++;
-        load.SuspectUntil = now + (long)(health.ReactivationPeriod.TotalSeconds * _time.TimestampFrequency);
-        string? reason = null;
-        if (load.RecoveryCap is not null)
-        {
-            reason = "half_open_failure";
-        }
-        else if (load.ConsecutiveFailures >= health.ConsecutiveFailures)
-        {
-            reason = "consecutive_failures";
-        }
-        else if (load.WindowRequests >= health.FailureRatioMinRequests && load.WindowFailures >= health.FailureRatio * load.WindowRequests)
-        {
-            reason = "failure_ratio";
-        }
-
-        if (reason is null || !MayEjectLocked(now))
-        {
-            return HealthEvent.None(load.DestinationId);
-        }
-
-        load.EjectedUntil = now + (long)(health.ReactivationPeriod.TotalSeconds * _time.TimestampFrequency);
-        load.RecoveryCap = 1;
-        (load.ConsecutiveFailures, load.WindowStart, load.WindowRequests, load.WindowFailures) = (0, now, 0, 0);
-        return new HealthEvent(HealthEventKind.Ejected, load.DestinationId, reason, health.ReactivationPeriod);
-    }
-
-    /// <summary>
-    /// Whether one more destination may be ejected: at most <c>MaxEjectedPercent</c> of them (but always one of two
-    /// or more), and never the last one in rotation, so a cluster-wide fault degrades service instead of ending it.
-    /// </summary>
-    private bool MayEjectLocked(long now)
-    {
-        var total = _loads.Count;
-        var ejected = 0;
-        foreach (var load in _loads.Values)
-        {
-            if (load.IsEjected(now))
-            {
-                ejected++;
-            }
-        }
-
-        var allowed = Math.Min(total - 1, Math.Max(total >= 2 ? 1 : 0, total * _settings.Health.MaxEjectedPercent / 100));
-        return ejected < allowed;
-    }
-
-    private DestinationLoad LoadLocked(string destinationId)
-    {
-        if (!_loads.TryGetValue(destinationId, out var load))
-        {
-            load = new DestinationLoad(destinationId);
-            _loads.Add(destinationId, load);
-        }
-
-        return load;
     }
 
     internal void Release(DestinationLease lease)
@@ -329,9 +188,9 @@ internal sealed class ClusterGate
         List<(Waiter, DestinationLease)>? grants = null;
         lock (_sync)
         {
-            lease.Load.InFlight--;
-            lease.Load.RecordRelease(_time.GetTimestamp());
-            DispatchLocked(ref grants);
+            var now = _time.GetTimestamp();
+            _core.Release(lease.Load, now);
+            DispatchLocked(now, ref grants);
         }
 
         Complete(grants);
@@ -363,14 +222,13 @@ internal sealed class ClusterGate
     {
         lock (_sync)
         {
-            if (waiter.Node?.List is null)
+            if (waiter.Node is not { } node || !_core.Remove(node))
             {
                 // Already granted: the lease reaches the awaiting request, which releases it.
                 return;
             }
 
-            _queue.Remove(waiter.Node);
-            _queueLength = _queue.Count;
+            _queueLength = _core.QueueLength;
         }
 
         waiter.Completion.TrySetResult(null);
@@ -384,64 +242,84 @@ internal sealed class ClusterGate
             _settingsModel = cluster;
             _settingsOptions = options;
             _settings = ClusterGateSettings.From(cluster, options);
+            _core.Settings = _settings.Core;
         }
 
         return _settings;
     }
 
-    private void DispatchLocked(ref List<(Waiter, DestinationLease)>? grants)
+    /// <summary>
+    /// The core's figures for <paramref name="candidates"/>, in the same order. YARP hands the same list object to
+    /// request after request until a destination's health or the configuration changes, so the mapping is reused;
+    /// a list handed out is never changed, since a waiter keeps it.
+    /// </summary>
+    private DestinationLoad[] LoadsLocked(IReadOnlyList<DestinationState> candidates)
     {
-        if (_queue.Count == 0)
+        var loads = _lastLoads;
+        var states = _lastStates;
+        var same = ReferenceEquals(candidates, _lastCandidates) && states.Length == candidates.Count;
+        for (var i = 0; same && i < states.Length; i++)
+        {
+            same = ReferenceEquals(states[i], candidates[i]);
+        }
+
+        if (!same)
+        {
+            states = [.. candidates];
+            loads = new DestinationLoad[states.Length];
+            for (var i = 0; i < states.Length; i++)
+            {
+                loads[i] = _core.Load(states[i].DestinationId);
+            }
+
+            (_lastCandidates, _lastStates, _lastLoads) = (candidates, states, loads);
+        }
+
+        for (var i = 0; i < states.Length; i++)
+        {
+            var model = states[i].Model;
+            if (!ReferenceEquals(loads[i].ConfiguredFrom, model))
+            {
+                loads[i].ConfiguredFrom = model;
+                loads[i].ConfiguredLimit = GatewayMetadata.ReadPositiveInt(model.Config.Metadata, GatewayMetadata.ConcurrencyLimit);
+            }
+        }
+
+        return loads;
+    }
+
+    private void DispatchLocked(long now, ref List<(Waiter, DestinationLease)>? grants)
+    {
+        if (_core.QueueLength == 0)
         {
             return;
         }
 
-        var now = _time.GetTimestamp();
-
-        // Strict FIFO: the oldest waiter takes the next free slot; those behind it keep their place.
-        while (_queue.First is { } head && TryAcquireLocked(head.Value.Candidates, enforceLimits: true, now) is { } lease)
+        _grants.Clear();
+        _core.Dispatch(now, _grants);
+        foreach (var grant in _grants)
         {
-            _queue.RemoveFirst();
-            (grants ??= []).Add((head.Value, lease));
+            var waiter = grant.Waiter;
+            (grants ??= []).Add((waiter, new DestinationLease(this, grant.Load, waiter.Candidates[grant.CandidateIndex])));
         }
 
-        _queueLength = _queue.Count;
+        _grants.Clear();
+        _queueLength = _core.QueueLength;
         ScheduleRetryLocked(now);
     }
 
+    /// <summary>
+    /// Waiters held back only by other callers' reported work, an ejection or a hold-back would otherwise wait for a
+    /// release that may never come from this gateway: look again when the core says one of those ends.
+    /// </summary>
     private void ScheduleRetryLocked(long now)
     {
-        if (_queue.Count == 0)
+        if (_core.NextWake(now) is not { } earliest)
         {
             return;
         }
 
-        // Waiters held back only by other callers' reported work would otherwise wait for a release that may
-        // never come from this gateway. Look again when the oldest such report stops being trusted.
-        // Likewise for destinations coming back from an ejection or a hold-back.
-        long? earliest = null;
-        foreach (var load in _loads.Values)
-        {
-            if (load.OthersInFlight > 0 && load.OthersValidUntil > now && (earliest is null || load.OthersValidUntil < earliest))
-            {
-                earliest = load.OthersValidUntil;
-            }
-
-            foreach (var until in (ReadOnlySpan<long>)[load.EjectedUntil, load.HeldBackUntil])
-            {
-                if (until > now && (earliest is null || until < earliest))
-                {
-                    earliest = until;
-                }
-            }
-        }
-
-        if (earliest is null)
-        {
-            return;
-        }
-
-        var due = TimeSpan.FromSeconds((double)(earliest.Value - now) / _time.TimestampFrequency) + TimeSpan.FromMilliseconds(1);
+        var due = _time.GetElapsedTime(now, earliest) + TimeSpan.FromMilliseconds(1);
         _retryTimer ??= _time.CreateTimer(static state => ((ClusterGate)state!).OnRetryTimer(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         _retryTimer.Change(due, Timeout.InfiniteTimeSpan);
     }
@@ -451,113 +329,10 @@ internal sealed class ClusterGate
         List<(Waiter, DestinationLease)>? grants = null;
         lock (_sync)
         {
-            DispatchLocked(ref grants);
+            DispatchLocked(_time.GetTimestamp(), ref grants);
         }
 
         Complete(grants);
-    }
-
-    private DestinationLease? TryAcquireLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
-    {
-        if (PickLocked(candidates, enforceLimits, now) is not var (load, destination))
-        {
-            return null;
-        }
-
-        load.InFlight++;
-        return new DestinationLease(this, load, destination);
-    }
-
-    /// <summary>
-    /// The destination to use, or null when none has room. Lowest rank wins, ties at random:
-    /// <list type="bullet">
-    /// <item>Ejected, held-back and half-open-full destinations are skipped. Without limits (<c>LeastOutstanding</c>),
-    /// should that skip every candidate, they are ranked anyway: that policy never waits.</item>
-    /// <item>A destination whose last request failed ranks below every other for the reactivation period, so one that
-    /// fails fast never looks idle.</item>
-    /// <item>With limits, the rank is the share of the limit in use, so equal upstreams share evenly and a cold one
-    /// (limit 1 until it reports) ranks with idle ones instead of never being tried.</item>
-    /// </list>
-    /// </summary>
-    private (DestinationLoad Load, DestinationState Destination)? PickLocked(IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now)
-    {
-        var picked = PickLocked(candidates, enforceLimits, now, skipUnavailable: true);
-        return picked is null && !enforceLimits && candidates.Count > 0
-            ? PickLocked(candidates, enforceLimits, now, skipUnavailable: false)
-            : picked;
-    }
-
-    private (DestinationLoad Load, DestinationState Destination)? PickLocked(
-        IReadOnlyList<DestinationState> candidates, bool enforceLimits, long now, bool skipUnavailable)
-    {
-        // Below any share of a limit (0 to 1): unlimited destinations rank by their count of requests in flight.
-        const double Unlimited = -1e9;
-        const double Failing = 1e12;
-
-        DestinationLoad? best = null;
-        DestinationState? bestDestination = null;
-        var bestRank = double.MaxValue;
-        var ties = 0;
-        for (var i = 0; i < candidates.Count; i++)
-        {
-            var destination = candidates[i];
-            var load = LoadLocked(destination.DestinationId);
-            var limit = load.EffectiveLimit(destination, _settings);
-            load.LastLimit = limit;
-            if (skipUnavailable && !load.IsAvailable(now))
-            {
-                continue;
-            }
-
-            double rank;
-            if (!enforceLimits)
-            {
-                rank = load.InFlight;
-            }
-            else
-            {
-                var others = _settings.UseReportedInFlight ? load.OthersInFlight : 0;
-                var occupied = load.InFlight + others;
-                if (limit is { } l)
-                {
-                    if (occupied >= l)
-                    {
-                        // A destination we have nothing in flight at sends us no reports, so an estimate of other
-                        // callers' work there only ages. Once it is stale, one probe request refreshes it;
-                        // dropping it to zero instead would let a full limit's worth of requests burst in.
-                        if (load.InFlight > 0 || others == 0 || now < load.OthersValidUntil)
-                        {
-                            continue;
-                        }
-
-                        occupied = l - 1;
-                    }
-
-                    rank = (double)occupied / l;
-                }
-                else
-                {
-                    rank = Unlimited + occupied;
-                }
-            }
-
-            if (load.ConsecutiveFailures > 0 && now < load.SuspectUntil)
-            {
-                rank += Failing;
-            }
-
-            if (rank < bestRank)
-            {
-                (best, bestDestination, bestRank, ties) = (load, destination, rank, 1);
-            }
-            else if (rank == bestRank && _random.Next(++ties) == 0)
-            {
-                // Reservoir sampling: each tied destination is equally likely.
-                (best, bestDestination) = (load, destination);
-            }
-        }
-
-        return best is null || bestDestination is null ? null : (best, bestDestination);
     }
 
     private sealed class Waiter(ClusterGate gate, IReadOnlyList<DestinationState> candidates)
@@ -568,7 +343,7 @@ internal sealed class ClusterGate
         // outside the lock, instead of after a thread-pool hop that leaves the upstream's slot idle meanwhile.
         public TaskCompletionSource<DestinationLease?> Completion { get; } = new();
 
-        public LinkedListNode<Waiter>? Node { get; set; }
+        public LinkedListNode<GateCore<Waiter>.QueuedWaiter>? Node { get; set; }
 
         public void Abandon() => gate.Abandon(this);
     }

@@ -1,3 +1,4 @@
+using Gateway.Balancing;
 using Gateway.Configuration;
 using Gateway.Metrics;
 using Gateway.Problems;

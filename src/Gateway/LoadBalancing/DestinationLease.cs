@@ -1,3 +1,4 @@
+using Gateway.Balancing;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;

@@ -1,3 +1,4 @@
+using Gateway.Balancing;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Gateway.Admission;

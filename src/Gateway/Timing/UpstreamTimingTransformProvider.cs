@@ -97,7 +97,7 @@ internal sealed class UpstreamTimingTransformProvider(
         if (feature.Lease is { } lease)
         {
             // An empty report still matters: it tells the gate this upstream will not teach it a limit.
-            lease.Gate.ReportLoad(lease, report.InFlight, report.Limit, roundTrip, feature.UpstreamLocalQueue);
+            lease.Gate.ReportLoad(lease, report.InFlight, report.Limit, feature.UpstreamLocalQueue);
             if (options.Current.LoadBalancing.ReleaseOn == SlotRelease.ResponseHeaders)
             {
                 // The upstream's worker is done; the gate middleware's later release is then a no-op.

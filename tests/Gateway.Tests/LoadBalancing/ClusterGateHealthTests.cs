@@ -1,3 +1,4 @@
+using Gateway.Balancing;
 using Gateway.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 

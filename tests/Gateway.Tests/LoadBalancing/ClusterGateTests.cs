@@ -257,66 +257,80 @@ public sealed class ClusterGateTests
     }
 
     [Fact]
-    public async Task ReportLoad_OtherCallersBusy_CountsTheirWorkAgainstTheLimit()
+    public async Task ReportLoad_OtherCallersBusy_BreaksTiesTowardTheIdlerDestination()
     {
-        var cluster = new TestCluster(1, Limit(4));
+        var cluster = new TestCluster(2, Limit(4));
         var gate = cluster.CreateGate();
-        var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+        var d1 = cluster.Destinations[0];
+        var mine = (await gate.AcquireAsync(cluster.Model, [d1], default)).Lease!;
 
-        // The upstream counts 4 in flight, one of them ours: another replica holds 3.
+        // d1 counts 4 in flight, one of them ours: another replica holds 3 there.
         gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
         mine.Dispose();
-        var one = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
-        var waiting = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
 
-        Assert.Equal(GateOutcome.Granted, one.Outcome);
-        Assert.False(waiting.IsCompleted);
+        // Both are idle by our own count, so the reports decide, every time.
+        for (var i = 0; i < 20; i++)
+        {
+            using var lease = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+            Assert.Equal("d2", lease.Destination.DestinationId);
+        }
     }
 
     [Fact]
-    public async Task ReportLoad_StaleEstimateWithNothingOfOursInFlight_LetsExactlyOneProbeThrough()
+    public async Task ReportLoad_OtherCallersFillTheLimit_NeverHoldARequestBack()
     {
         var cluster = new TestCluster(1, Limit(2));
         var gate = cluster.CreateGate();
         var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
-        gate.ReportLoad(mine, reportedInFlight: 3, reportedLimit: 2);
+
+        // Another replica holds 9: a report a round trip old. Acting on it would idle slots it may have freed since,
+        // so only this gateway's own requests count against the limit.
+        gate.ReportLoad(mine, reportedInFlight: 10, reportedLimit: 2);
+        var second = await gate.AcquireAsync(cluster.Model, cluster.Destinations, default);
+        var third = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
+
+        Assert.Equal(GateOutcome.Granted, second.Outcome);
+        Assert.False(third.IsCompleted);
         mine.Dispose();
-        var probe = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
-        var after = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
-        Assert.False(probe.IsCompleted);
-
-        cluster.Time.Advance(cluster.Options.LoadBalancing.LoadReportTtl + TimeSpan.FromMilliseconds(5));
-
-        Assert.Equal(GateOutcome.Granted, (await probe.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
-        Assert.False(after.IsCompleted);
-        Assert.Equal(1, gate.QueueLength);
+        Assert.Equal(GateOutcome.Granted, (await third.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
     }
 
     [Fact]
-    public async Task ReportLoad_OtherCallersDrain_ReleasesWaitersAtOnce()
+    public async Task ReportLoad_UseReportedInFlightOff_TiesAtRandom()
     {
-        var cluster = new TestCluster(1, Limit(2));
-        var gate = cluster.CreateGate();
-        var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
-        gate.ReportLoad(mine, reportedInFlight: 2, reportedLimit: 2);
-        var waiting = gate.AcquireAsync(cluster.Model, cluster.Destinations, default).AsTask();
-        Assert.False(waiting.IsCompleted);
-
-        gate.ReportLoad(mine, reportedInFlight: 1, reportedLimit: 2);
-
-        Assert.Equal(GateOutcome.Granted, (await waiting.WaitAsync(TimeSpan.FromSeconds(5))).Outcome);
-    }
-
-    [Fact]
-    public async Task ReportLoad_UseReportedInFlightOff_IgnoresOtherCallers()
-    {
-        var cluster = new TestCluster(1, Limit(2));
+        var cluster = new TestCluster(2, Limit(4));
         cluster.Options.LoadBalancing.UseReportedInFlight = false;
         var gate = cluster.CreateGate();
-        var mine = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+        var mine = (await gate.AcquireAsync(cluster.Model, [cluster.Destinations[0]], default)).Lease!;
+        gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
+        mine.Dispose();
 
-        gate.ReportLoad(mine, reportedInFlight: 10, reportedLimit: 2);
+        var picks = new HashSet<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var lease = (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Lease!;
+            picks.Add(lease.Destination.DestinationId);
+        }
 
-        Assert.Equal(GateOutcome.Granted, (await gate.AcquireAsync(cluster.Model, cluster.Destinations, default)).Outcome);
+        Assert.Equal(["d1", "d2"], picks.Order());
+    }
+
+    [Fact]
+    public async Task TryAcquireLeastOutstanding_OtherCallersBusy_IgnoresTheirReports()
+    {
+        var cluster = new TestCluster(2, Limit(4));
+        var gate = cluster.CreateGate();
+        var mine = (await gate.AcquireAsync(cluster.Model, [cluster.Destinations[0]], default)).Lease!;
+        gate.ReportLoad(mine, reportedInFlight: 4, reportedLimit: 4);
+        mine.Dispose();
+
+        var picks = new HashSet<string>();
+        for (var i = 0; i < 40; i++)
+        {
+            using var lease = gate.TryAcquireLeastOutstanding(cluster.Model, cluster.Destinations)!;
+            picks.Add(lease.Destination.DestinationId);
+        }
+
+        Assert.Equal(["d1", "d2"], picks.Order());
     }
 }

@@ -1,4 +1,4 @@
-namespace Gateway.LoadBalancing;
+namespace Gateway.Balancing;
 
 /// <summary>What passive health did after one outcome.</summary>
 internal enum HealthEventKind

@@ -1,4 +1,4 @@
-namespace Gateway.LoadBalancing;
+namespace Gateway.Balancing;
 
 /// <summary>A change in a destination's passive health that one outcome caused, for the caller to log and count.</summary>
 internal readonly record struct HealthEvent(HealthEventKind Kind, string DestinationId, string? Reason = null, TimeSpan Duration = default)

@@ -1,10 +1,8 @@
-using Yarp.ReverseProxy.Model;
-
-namespace Gateway.LoadBalancing;
+namespace Gateway.Balancing;
 
 /// <summary>
-/// What one gateway knows about one destination's occupancy. Mutated only under its
-/// <see cref="ClusterGate"/>'s lock; read without it only by metrics, which tolerate a torn view.
+/// What one balancer knows about one destination's occupancy and health. Mutated only by its
+/// <see cref="GateCore{TWaiter}"/>, under its owner's lock; read without it only by metrics, which tolerate a torn view.
 /// </summary>
 internal sealed class DestinationLoad(string destinationId)
 {
@@ -12,8 +10,6 @@ internal sealed class DestinationLoad(string destinationId)
 
     private readonly long[] _recentReleases = new long[RecentReleaseCapacity];
     private int _recentReleaseNext;
-    private DestinationModel? _model;
-    private int? _configuredLimit;
 
     public string DestinationId { get; } = destinationId;
 
@@ -28,12 +24,6 @@ internal sealed class DestinationLoad(string destinationId)
 
     /// <summary>In-flight work from other callers, estimated from the last load report.</summary>
     public int OthersInFlight { get; set; }
-
-    /// <summary>Smoothed upstream round trip in seconds (EWMA); 0 until the first response.</summary>
-    public double RoundTripEwmaSeconds { get; set; }
-
-    /// <summary>Timestamp after which <see cref="OthersInFlight"/> is stale and a probe may refresh it.</summary>
-    public long OthersValidUntil { get; set; }
 
     /// <summary>The limit in force at the last pick, for metrics. Null means unlimited.</summary>
     public int? LastLimit { get; set; }
@@ -96,27 +86,21 @@ internal sealed class DestinationLoad(string destinationId)
         return count;
     }
 
-    /// <summary>The limit from destination metadata, else cluster metadata; parsed once per config model.</summary>
-    private int? ConfiguredLimit(DestinationState destination, int? clusterLimit)
-    {
-        var model = destination.Model;
-        if (!ReferenceEquals(model, _model))
-        {
-            _model = model;
-            _configuredLimit = GatewayMetadata.ReadPositiveInt(model.Config.Metadata, GatewayMetadata.ConcurrencyLimit);
-        }
+    /// <summary>The limit from the destination's own configuration (metadata), which overrides every other.</summary>
+    public int? ConfiguredLimit { get; set; }
 
-        return _configuredLimit ?? clusterLimit;
-    }
+    /// <summary>What <see cref="ConfiguredLimit"/> was read from, so the owner reads it again only when that changes.</summary>
+    public object? ConfiguredFrom { get; set; }
 
     /// <summary>
-    /// The limit in force: destination metadata, cluster metadata, the upstream's reported limit (on a response or an
-    /// active health probe), then the configured default. With none of those, one request probes until the first
-    /// response tells us the limit, so a cold burst cannot overfill an upstream; an upstream that never reports is
-    /// unlimited.
+    /// The limit in force: destination configuration, cluster configuration, the upstream's reported limit (on a
+    /// response or an active health probe), then the configured default. With none of those, one request probes until
+    /// the first response tells us the limit, so a cold burst cannot overfill an upstream; an upstream that never
+    /// reports is unlimited.
     /// </summary>
-    public int? EffectiveLimit(DestinationState destination, ClusterGateSettings settings) =>
-        ConfiguredLimit(destination, settings.ClusterLimit)
+    public int? EffectiveLimit(GateSettings settings) =>
+        ConfiguredLimit
+        ?? settings.ClusterLimit
         ?? ReportedLimit
         ?? settings.DefaultLimit
         ?? (ReportsMissing ? null : 1);
