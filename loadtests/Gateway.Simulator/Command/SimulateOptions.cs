@@ -27,7 +27,7 @@ internal sealed record SimulateOptions
           --slots c             worker slots per upstream, also its reported limit (default 12)
           --replicas K          balancer replicas; each arrival picks one at random (default 1)
           --policy NAME|all     comma list of RandomDirect, RoundRobin, PowerOfTwoChoices, LeastRequests,
-                                LeastOutstanding, ConcurrencyAware, HAProxyLeastConn (default all)
+                                LeastOutstanding, ConcurrencyAware, Fleet, HAProxyLeastConn (default all)
           --service SPEC        service time: const:20ms, exp:mean=20ms, lognormal:mean=20ms,sigma=1,
                                 points:0=10ms,0.5=75ms,...,1=6420ms (default exp:mean=100ms)
           --utilization LIST    comma list, each in (0, 1); arrival rate = u x N x c / mean service (default 0.5,0.7,0.9)
@@ -35,6 +35,7 @@ internal sealed record SimulateOptions
           --warmup F            share of each row's first requests not measured (default 0.05)
           --seed S              seed of every random stream (default 1)
           --rtt DURATION        balancer <-> upstream round trip, half each way (default 0.5ms)
+          --store-rtt DURATION  replica <-> Redis round trip for the Fleet policy, half each way (default 0.3ms)
           --json                print a JSON array of rows instead of the table
 
         """;
@@ -60,6 +61,8 @@ internal sealed record SimulateOptions
     public int Seed { get; init; } = 1;
 
     public TimeSpan RoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.5);
+
+    public TimeSpan StoreRoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.3);
 
     public bool Json { get; init; }
 
@@ -94,7 +97,8 @@ internal sealed record SimulateOptions
                 "--requests" => options with { Requests = ParseInt(name, value, MinRequests, MaxRequests) },
                 "--warmup" => options with { Warmup = ParseWarmup(value) },
                 "--seed" => options with { Seed = ParseInt(name, value, int.MinValue, int.MaxValue) },
-                "--rtt" => options with { RoundTrip = ParseRoundTrip(value) },
+                "--rtt" => options with { RoundTrip = ParseRoundTrip(name, value) },
+                "--store-rtt" => options with { StoreRoundTrip = ParseRoundTrip(name, value) },
                 _ => throw new ArgumentException($"unknown option '{name}'; see 'loadtests/run.sh simulate --help'"),
             };
         }
@@ -128,6 +132,7 @@ internal sealed record SimulateOptions
             Requests = Requests,
             Seed = Seed,
             RoundTrip = RoundTrip,
+            StoreRoundTrip = StoreRoundTrip,
             WarmupFraction = Warmup,
         };
 
@@ -139,7 +144,7 @@ internal sealed record SimulateOptions
             CultureInfo.InvariantCulture,
             $"loadtests/run.sh simulate --upstreams {Upstreams} --slots {Slots} --replicas {Replicas} --policy {policies} "
             + $"--service {ShellQuote(ServiceSpec)} --utilization {string.Join(',', Utilizations.Select(u => u.ToString("R", CultureInfo.InvariantCulture)))} "
-            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms");
+            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms --store-rtt {StoreRoundTrip.TotalMilliseconds:R}ms");
         return Json ? text + " --json" : text;
     }
 
@@ -194,10 +199,10 @@ internal sealed record SimulateOptions
             ? warmup
             : throw new ArgumentException($"--warmup must be a share from 0 to {MaxWarmup.ToString(CultureInfo.InvariantCulture)}, got '{value}'");
 
-    private static TimeSpan ParseRoundTrip(string value) =>
+    private static TimeSpan ParseRoundTrip(string name, string value) =>
         ServiceTimeSpec.TryParseDuration(value, out var rtt)
             ? rtt
-            : throw new ArgumentException($"--rtt must be a duration such as 0.5ms, 200us or 1s (at most 600s), got '{value}'");
+            : throw new ArgumentException($"{name} must be a duration such as 0.5ms, 200us or 1s (at most 600s), got '{value}'");
 
     private static string ShellQuote(string text) =>
         text.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '=' or ',' or '.' or '_' or '-')

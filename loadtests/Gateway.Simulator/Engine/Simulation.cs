@@ -85,6 +85,9 @@ internal sealed class Simulation
 
     public int Replicas => _scenario.Replicas;
 
+    /// <summary>Replica ↔ Redis round trip in seconds, for fleet mode.</summary>
+    public double StoreRoundTrip => _scenario.StoreRoundTrip.TotalSeconds;
+
     /// <summary>Simulated time in seconds.</summary>
     public double Now => _now;
 
@@ -103,9 +106,12 @@ internal sealed class Simulation
         _toUpstream.Enqueue(id);
     }
 
-    /// <summary>Calls the balancer's <see cref="IBalancer.OnTimer"/> at <paramref name="time"/>.</summary>
-    public void ScheduleTimer(int replica, double time, int generation) =>
-        _heap.Push(new ScheduledEvent(time, ~replica, generation));
+    /// <summary>
+    /// Calls the balancer's <see cref="IBalancer.OnTimer"/> at <paramref name="time"/> with <paramref name="key"/> (not
+    /// negative) and <paramref name="tag"/>, which are the balancer's own: a replica and a generation, or a request and a step.
+    /// </summary>
+    public void ScheduleTimer(int key, double time, int tag) =>
+        _heap.Push(new ScheduledEvent(time, ~key, tag));
 
     public SimulationResult Run()
     {

@@ -30,6 +30,9 @@ internal sealed record SimulationScenario
     /// <summary>Balancer ↔ upstream round trip; each direction takes half.</summary>
     public TimeSpan RoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.5);
 
+    /// <summary>Replica ↔ Redis round trip in fleet mode; each direction takes half.</summary>
+    public TimeSpan StoreRoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.3);
+
     /// <summary>The share of requests, from the start, that run but are not measured.</summary>
     public double WarmupFraction { get; init; } = 0.05;
 

@@ -31,6 +31,7 @@ internal static class BalancingPolicies
         BalancingPolicy.LeastRequests => new LeastRequestsBalancer(simulation),
         BalancingPolicy.LeastOutstanding => new GateBalancer(simulation, enforceLimits: false, GateBalancer.DefaultSettings),
         BalancingPolicy.ConcurrencyAware => new GateBalancer(simulation, enforceLimits: true, GateBalancer.DefaultSettings),
+        BalancingPolicy.Fleet => new FleetBalancer(simulation),
         BalancingPolicy.HAProxyLeastConn => new HAProxyLeastConnBalancer(simulation),
         _ => throw new ArgumentOutOfRangeException(nameof(policy), policy, "Unknown policy."),
     };

@@ -21,6 +21,12 @@ internal enum BalancingPolicy
     /// <summary>The gateway's: per-destination limits with load reports, and a FIFO queue at each replica.</summary>
     ConcurrencyAware,
 
+    /// <summary>
+    /// The gateway's fleet mode (<c>Gateway:Fleet</c>): every replica shares one gate through Redis, so counts are exact
+    /// and one FIFO queue spans the fleet. Each acquire, release and grant crosses the Redis round trip.
+    /// </summary>
+    Fleet,
+
     /// <summary>HAProxy <c>balance leastconn</c> with <c>maxconn c</c> per server and a backend queue per replica.</summary>
     HAProxyLeastConn,
 }

@@ -12,6 +12,6 @@ internal interface IBalancer
     /// <summary>Request <paramref name="id"/>'s response has reached its replica: its slot is released.</summary>
     void OnResponse(int id);
 
-    /// <summary>A timer set with <c>Simulation.ScheduleTimer</c> is due.</summary>
-    void OnTimer(int replica, int generation);
+    /// <summary>A timer set with <c>Simulation.ScheduleTimer</c> is due; <paramref name="key"/> and <paramref name="tag"/> are as set.</summary>
+    void OnTimer(int key, int tag);
 }

@@ -70,7 +70,7 @@ public sealed class SimulationTests
         foreach (var policy in BalancingPolicies.All)
         {
             var result = new Simulation(Scenario(policy, seed: 2) with { Replicas = 1, Utilization = 0.95 }).Run();
-            var queuesAtBalancer = policy is BalancingPolicy.ConcurrencyAware or BalancingPolicy.HAProxyLeastConn;
+            var queuesAtBalancer = policy is BalancingPolicy.ConcurrencyAware or BalancingPolicy.Fleet or BalancingPolicy.HAProxyLeastConn;
             Assert.True(queuesAtBalancer == result.MeanGatewayQueueMs > 0, $"{policy}: gateway queue {result.MeanGatewayQueueMs} ms");
         }
     }

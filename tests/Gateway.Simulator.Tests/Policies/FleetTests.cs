@@ -1,0 +1,57 @@
+using Gateway.Simulator.Engine;
+using Gateway.Simulator.Policies;
+using Gateway.Simulator.Statistics;
+using ServiceTimes;
+
+namespace Gateway.Simulator.Tests.Policies;
+
+/// <summary>Fleet mode: one gate shared by every replica through a store that is a round trip away.</summary>
+public sealed class FleetTests
+{
+    private const string Service = "lognormal:mean=200ms,sigma=1";
+
+    [Theory]
+    [InlineData(0.8)]
+    [InlineData(0.9)]
+    public void Run_FleetThreeReplicas_QueuesLikeOnePooledBalancer(double utilization)
+    {
+        // 3 replicas over 8 upstreams × 2 slots: independent replicas queue 2-3x as much as one pooled HAProxy.
+        var fleet = Run(BalancingPolicy.Fleet, upstreams: 8, slots: 2, replicas: 3, utilization);
+        var pooled = Run(BalancingPolicy.HAProxyLeastConn, upstreams: 8, slots: 2, replicas: 1, utilization);
+        var independent = Run(BalancingPolicy.HAProxyLeastConn, upstreams: 8, slots: 2, replicas: 3, utilization);
+
+        Assert.Equal(0, fleet.MeanLocalQueueMs);
+        Assert.True(fleet.MeanQueueMs <= 1.1 * pooled.MeanQueueMs, $"fleet {fleet.MeanQueueMs:0.0} ms, pooled {pooled.MeanQueueMs:0.0} ms");
+        Assert.True(fleet.MeanQueueMs < independent.MeanQueueMs, $"fleet {fleet.MeanQueueMs:0.0} ms, 3 HAProxies {independent.MeanQueueMs:0.0} ms");
+    }
+
+    [Fact]
+    public void Run_FleetTenReplicasAtScale_WaitsForASlotLikeOnePooledBalancerPlusOneStoreRoundTrip()
+    {
+        // Every request crosses the store once before it is dispatched (acquire and answer, or queue and grant), so
+        // its wait is the pooled queue's plus one store round trip.
+        var storeTrip = TimeSpan.FromMilliseconds(0.3);
+        var fleet = Run(BalancingPolicy.Fleet, upstreams: 100, slots: 4, replicas: 10, 0.9, storeTrip);
+        var pooled = Run(BalancingPolicy.HAProxyLeastConn, upstreams: 100, slots: 4, replicas: 1, 0.9, storeTrip);
+
+        Assert.Equal(0, fleet.MeanLocalQueueMs);
+        Assert.True(fleet.P50QueueMs >= storeTrip.TotalMilliseconds * 0.99, $"p50 {fleet.P50QueueMs:0.000} ms");
+        var waitForSlot = fleet.MeanQueueMs - storeTrip.TotalMilliseconds;
+        Assert.True(waitForSlot <= 1.2 * pooled.MeanQueueMs, $"fleet {waitForSlot:0.000} ms beyond the store trip, pooled {pooled.MeanQueueMs:0.000} ms");
+    }
+
+    private static SimulationResult Run(
+        BalancingPolicy policy, int upstreams, int slots, int replicas, double utilization, TimeSpan? storeTrip = null) =>
+        new Simulation(new SimulationScenario
+        {
+            Upstreams = upstreams,
+            Slots = slots,
+            Replicas = replicas,
+            Policy = policy,
+            Service = ServiceTimeSpec.Parse(Service),
+            Utilization = utilization,
+            Requests = 400_000,
+            Seed = 1,
+            StoreRoundTrip = storeTrip ?? TimeSpan.FromMilliseconds(0.3),
+        }).Run();
+}
