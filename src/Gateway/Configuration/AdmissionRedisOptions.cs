@@ -7,7 +7,12 @@ namespace Gateway.Configuration;
 /// </summary>
 public sealed class AdmissionRedisOptions
 {
-    /// <summary>A StackExchange.Redis connection string, e.g. <c>127.0.0.1:6379</c>. Default empty: local buckets only.</summary>
+    /// <summary>
+    /// A StackExchange.Redis (3.x) connection string, e.g. <c>127.0.0.1:6379</c>. Default empty: local buckets only.
+    /// Unless it sets them, <c>connectTimeout</c> and <c>syncTimeout</c> (which <c>asyncTimeout</c> follows) are 1 s, a
+    /// lost connection is retried every 0.5 s, and <c>abortConnect</c> is always off, so a Redis that is down at
+    /// start-up never stops the gateway.
+    /// </summary>
     public string Configuration { get; set; } = "";
 
     /// <summary>Prefix of each tenant's hash key (<c>&lt;prefix&gt;&lt;tenant&gt;</c>). Default <c>gateway:admission:</c>.</summary>

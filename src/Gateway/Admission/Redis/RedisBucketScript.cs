@@ -49,7 +49,9 @@ internal static class RedisBucketScript
 
     /// <summary>
     /// Takes up to <paramref name="want"/> tokens. EVALSHA first (the script is sent once per server, not per call);
-    /// a server that does not know it (restarted, or <c>SCRIPT FLUSH</c>) answers NOSCRIPT and gets the full EVAL.
+    /// a server that does not know it (restarted, or <c>SCRIPT FLUSH</c>) answers NOSCRIPT and gets the full EVAL, which
+    /// also caches it there again. <c>NoScriptCache</c> keeps that one EVAL: StackExchange.Redis would otherwise send
+    /// <c>SCRIPT LOAD</c> before it, a command the round-trip count would not see.
     /// <paramref name="roundTrip"/> is called once per command sent, for the round-trip count.
     /// </summary>
     public static async Task<RedisGrant> TakeAsync(IDatabaseAsync database, RedisKey key, double ratePerSecond, int burst, int want, Action? roundTrip = null)
@@ -62,10 +64,10 @@ internal static class RedisBucketScript
             roundTrip?.Invoke();
             result = await database.ScriptEvaluateAsync(Hash, keys, values);
         }
-        catch (RedisServerException ex) when (ex.Message.StartsWith("NOSCRIPT", StringComparison.Ordinal))
+        catch (RedisServerException ex) when (ex.Kind == RedisErrorKind.NoScript)
         {
             roundTrip?.Invoke();
-            result = await database.ScriptEvaluateAsync(Source, keys, values);
+            result = await database.ScriptEvaluateAsync(Source, keys, values, CommandFlags.NoScriptCache);
         }
 
         var parts = (RedisResult[])result!;

@@ -11,31 +11,19 @@ internal sealed class RedisConnection : IDisposable
 {
     private readonly Task<ConnectionMultiplexer> _connecting;
 
-    public RedisConnection(AdmissionRedisOptions options)
+    public RedisConnection(AdmissionRedisOptions options) => _connecting = ConnectionMultiplexer.ConnectAsync(Options(options.Configuration));
+
+    /// <summary>
+    /// Parses a connection string with the gateway's defaults (<see cref="GatewayRedisDefaults"/>: 1 s timeouts, a
+    /// reconnect every 0.5 s) under whatever it sets itself. The first connection attempt never fails the connect:
+    /// a Redis that is down is retried in the background, whatever <c>abortConnect</c> says.
+    /// </summary>
+    public static ConfigurationOptions Options(string configuration)
     {
-        var configuration = ConfigurationOptions.Parse(options.Configuration);
-        configuration.AbortOnConnectFail = false;
-
-        // Short unless the connection string says otherwise: the admission step must not wait on a dead Redis,
-        // and a restarted one should be found again within a second or so.
-        var text = options.Configuration;
-        if (!text.Contains("connectTimeout=", StringComparison.OrdinalIgnoreCase))
-        {
-            configuration.ConnectTimeout = 1000;
-        }
-
-        if (!text.Contains("syncTimeout=", StringComparison.OrdinalIgnoreCase))
-        {
-            configuration.SyncTimeout = 1000;
-        }
-
-        if (!text.Contains("responseTimeout=", StringComparison.OrdinalIgnoreCase))
-        {
-            configuration.ResponseTimeout = 1000;
-        }
-
-        configuration.ReconnectRetryPolicy = new LinearRetry(500);
-        _connecting = Task.Run(() => ConnectionMultiplexer.Connect(configuration));
+        var options = ConfigurationOptions.Parse(configuration);
+        options.Defaults = GatewayRedisDefaults.Instance;
+        options.AbortOnConnectFail = false;
+        return options;
     }
 
     /// <summary>The database, once the first connection attempt has ended (connected or not; it keeps trying).</summary>
