@@ -1,5 +1,6 @@
 using Gateway.LoadGen;
 using Gateway.LoadTests.Failover;
+using Gateway.LoadTests.Fleet;
 using Gateway.LoadTests.NoisyNeighbor;
 using Gateway.LoadTests.Overhead;
 using Gateway.LoadTests.Race;
@@ -29,6 +30,7 @@ try
         "noisy-neighbor" => await NoisyNeighborScenario.RunAsync(rest),
         "replicas-redis" => await ReplicasRedisScenario.RunAsync(ReplicasRedisOptions.Parse(rest)),
         "failover" => await FailoverScenario.RunAsync(FailoverOptions.Parse(rest)),
+        "fleet" => await FleetScenario.RunAsync(FleetOptions.Parse(rest)),
         _ => Usage(),
     };
 }
@@ -86,6 +88,12 @@ static int Usage()
               DemoUpstreams under open-loop load: at 6 s one is killed (started again at 12 s), stopped with SIGSTOP
               (continued at 12 s) or, with --events restart, cleanly restarted. Errors, p99 and max, time until traffic
               left it and came back, and ours' in-flight count afterwards.
+          fleet [--utilization 0.8,0.9] [--seconds 120] [--rounds 1] [--systems id,...] [--seed 1] [--out loadtests/results] [--quick]
+              Issue 14: can several gateway replicas queue as little as one pooled balancer? 8 DemoUpstreams x 2 slots per
+              set-up, lognormal service times: ours x 1 and x 3, HAProxy x 1 (the pooled anchor) and x 3, stock YARP
+              LeastRequests and PowerOfTwoChoices x 3, all at once on the same arrivals, each beside the simulator's figure.
+              Ids: ours-1, ours-3, haproxy-1, haproxy-3, yarp-lr-3, yarp-p2c-3, and ours-fleet-3 (fleet mode through a
+              redis-server it starts; opt-in, skipped with a note while the gateway lacks Gateway:Fleet). --quick: 80% for 40 s.
         """);
     return 2;
 }

@@ -18,6 +18,11 @@ internal static class SweepSystems
     public const string GatewayLeastOutstanding3 = "gw-lo-3";
     public const string GatewayConcurrencyAware3 = "gw-ca-3";
 
+    // Not in All: three replicas of each peer in front of the same upstreams, for the fleet benchmark.
+    public const string YarpPowerOfTwo3 = "yarp-p2c-3";
+    public const string YarpLeastRequests3 = "yarp-leastrequests-3";
+    public const string HAProxy3 = "haproxy-leastconn-3";
+
     public static IReadOnlyList<string> All { get; } =
     [
         RandomDirect, YarpRoundRobin, YarpPowerOfTwo, YarpLeastRequests, HAProxy,
@@ -36,42 +41,55 @@ internal static class SweepSystems
         ["DOTNET_TieredPGO"] = "0",
     };
 
-    public static async Task<SweepSystem> StartAsync(string id, UlqSweepOptions options)
+    public static Task<SweepSystem> StartAsync(string id, UlqSweepOptions options) => StartAsync(id, options.Upstreams, options.Slots);
+
+    /// <summary>
+    /// Starts set-up <paramref name="id"/> in front of its own <paramref name="upstreamCount"/> DemoUpstreams ×
+    /// <paramref name="slots"/>. <paramref name="gatewayArgs"/> go to every gateway replica (e.g. fleet mode's Redis);
+    /// <paramref name="selection"/> is how arrivals spread over a set-up's replicas.
+    /// </summary>
+    public static async Task<SweepSystem> StartAsync(
+        string id, int upstreamCount, int slots, IReadOnlyList<string>? gatewayArgs = null, UrlSelection selection = UrlSelection.RoundRobin)
     {
         var processes = new List<IAsyncDisposable>();
         var files = new List<IDisposable>();
         try
         {
-            var upstreams = await Task.WhenAll(Enumerable.Range(0, options.Upstreams).Select(i => TrackedAsync(ServerProcess.StartAsync(
+            var upstreams = await Task.WhenAll(Enumerable.Range(0, upstreamCount).Select(i => TrackedAsync(ServerProcess.StartAsync(
                 RepoLayout.DemoUpstreamDll,
-                [$"--DemoUpstream:Slots={options.Slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
+                [$"--DemoUpstream:Slots={slots}", $"--DemoUpstream:ServiceName={id}-u{i + 1}",
                     "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Information"],
                 Environment))));
             IReadOnlyList<Uri> servers = [.. upstreams.Select(u => u.BaseAddress)];
             var (label, urls) = id switch
             {
                 RandomDirect => ("random, direct to upstreams (no balancer)", servers),
-                YarpRoundRobin => ("stock YARP RoundRobin", [await StockYarpAsync("RoundRobin")]),
-                YarpPowerOfTwo => ("stock YARP PowerOfTwoChoices", [await StockYarpAsync("PowerOfTwoChoices")]),
-                YarpLeastRequests => ("stock YARP LeastRequests", [await StockYarpAsync("LeastRequests")]),
-                HAProxy => ($"HAProxy leastconn, maxconn {options.Slots}", [await HAProxyAsync()]),
+                YarpRoundRobin => ("stock YARP RoundRobin", await StockYarpAsync("RoundRobin", 1)),
+                YarpPowerOfTwo => ("stock YARP PowerOfTwoChoices", await StockYarpAsync("PowerOfTwoChoices", 1)),
+                YarpLeastRequests => ("stock YARP LeastRequests", await StockYarpAsync("LeastRequests", 1)),
+                YarpPowerOfTwo3 => ("stock YARP PowerOfTwoChoices × 3", await StockYarpAsync("PowerOfTwoChoices", 3)),
+                YarpLeastRequests3 => ("stock YARP LeastRequests × 3", await StockYarpAsync("LeastRequests", 3)),
+                HAProxy => ($"HAProxy leastconn, maxconn {slots}", await HAProxyAsync(1)),
+                HAProxy3 => ($"HAProxy leastconn, maxconn {slots} × 3", await HAProxyAsync(3)),
                 GatewayLeastOutstanding => ("Gateway LeastOutstanding × 1", await GatewaysAsync("LeastOutstanding", 1)),
                 GatewayConcurrencyAware => ("Gateway ConcurrencyAware × 1", await GatewaysAsync("ConcurrencyAware", 1)),
                 GatewayLeastOutstanding3 => ("Gateway LeastOutstanding × 3", await GatewaysAsync("LeastOutstanding", 3)),
                 GatewayConcurrencyAware3 => ("Gateway ConcurrencyAware × 3", await GatewaysAsync("ConcurrencyAware", 3)),
                 _ => throw new ArgumentException($"unknown system '{id}'"),
             };
-            var target = new LoadTarget(id, urls) { Selection = id == RandomDirect ? UrlSelection.Random : UrlSelection.RoundRobin };
+            var target = new LoadTarget(id, urls) { Selection = id == RandomDirect ? UrlSelection.Random : selection };
             return new SweepSystem(id, label, target, processes, files);
 
-            async Task<Uri> StockYarpAsync(string policy)
+            async Task<IReadOnlyList<Uri>> StockYarpAsync(string policy, int replicas)
             {
-                return (await TrackedAsync(PeerProxies.StartStockYarpAsync(policy, servers, Environment))).BaseAddress;
+                var proxies = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => TrackedAsync(PeerProxies.StartStockYarpAsync(policy, servers, Environment))));
+                return [.. proxies.Select(p => p.BaseAddress)];
             }
 
-            async Task<Uri> HAProxyAsync()
+            async Task<IReadOnlyList<Uri>> HAProxyAsync(int replicas)
             {
-                return (await TrackedAsync(PeerProxies.StartHAProxyAsync(servers, "leastconn", options.Slots))).BaseAddress;
+                var proxies = await Task.WhenAll(Enumerable.Range(0, replicas).Select(_ => TrackedAsync(PeerProxies.StartHAProxyAsync(servers, "leastconn", slots))));
+                return [.. proxies.Select(p => p.BaseAddress)];
             }
 
             async Task<IReadOnlyList<Uri>> GatewaysAsync(string policy, int replicas)
@@ -81,7 +99,9 @@ internal static class SweepSystems
                 files.Add(config);
                 var path = config.Write();
                 var gateways = await Task.WhenAll(Enumerable.Range(0, replicas).Select(r => TrackedAsync(ServerProcess.StartAsync(
-                    RepoLayout.GatewayDll, ["--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}")], Environment))));
+                    RepoLayout.GatewayDll,
+                    ["--config", path, string.Create(CultureInfo.InvariantCulture, $"--Gateway:LoadBalancing:Seed={r + 1}"), .. gatewayArgs ?? []],
+                    Environment))));
                 return [.. gateways.Select(g => g.BaseAddress)];
             }
         }

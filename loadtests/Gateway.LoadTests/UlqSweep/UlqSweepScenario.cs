@@ -35,14 +35,8 @@ internal static class UlqSweepScenario
 
             var generator = new LoadGenerator();
 
-            // Warm-up at half load opens connections and JIT-compiles every path. It also measures how much longer than
-            // asked the upstreams hold a slot (timer granularity: Task.Delay wakes a few ms late), so the target rates are
-            // calibrated. The excess is additive and robust as a median; a mean would also count start-up stalls.
             Console.Error.WriteLine($"ulq-sweep: warm-up at 50% for {WarmUpSeconds} s …");
-            var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, RateFor(0.5, 0), WarmUpSeconds, options.Seed + 1000);
-            var excessMs = Median(warmUp.Targets.SelectMany(t => t.Requests)
-                .Where(r => r.AppMs is not null && r.Index < warmUpAsked.Length)
-                .Select(r => r.AppMs!.Value - warmUpAsked[r.Index]));
+            var excessMs = await WarmUpAsync(generator, systems, service, RateFor(0.5, 0), WarmUpSeconds, options.Seed + 1000);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: upstreams hold a slot {excessMs:F2} ms longer than asked (median)"));
 
             var rows = new List<SweepRow>();
@@ -73,8 +67,27 @@ internal static class UlqSweepScenario
         double RateFor(double utilization, double excessMs) => utilization * totalSlots * 1000 / (service.Mean.TotalMilliseconds + excessMs);
     }
 
-    private static async Task<(LoadResult Result, double[] AskedMs)> RunLevelAsync(
+    /// <summary>
+    /// Warm-up opens connections and JIT-compiles every path. It also measures how much longer than asked the upstreams
+    /// hold a slot (timer granularity: Task.Delay wakes a few ms late), so the target rates can be calibrated. The excess
+    /// is additive and robust as a median; a mean would also count start-up stalls.
+    /// </summary>
+    internal static async Task<double> WarmUpAsync(
         LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed)
+    {
+        var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, rate, seconds, seed);
+        return Median(warmUp.Targets.SelectMany(t => t.Requests)
+            .Where(r => r.AppMs is not null && r.Index < warmUpAsked.Length)
+            .Select(r => r.AppMs!.Value - warmUpAsked[r.Index]));
+    }
+
+    /// <summary>
+    /// One level: Poisson arrivals at <paramref name="rate"/> for <paramref name="seconds"/>, each to every system with
+    /// the same service time (<c>?ms=</c>); <paramref name="captureHeaders"/> are kept per request.
+    /// </summary>
+    internal static async Task<(LoadResult Result, double[] AskedMs)> RunLevelAsync(
+        LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed,
+        IReadOnlyList<string>? captureHeaders = null)
     {
         var count = (int)Math.Ceiling(rate * seconds);
         // Not new Random(seed): the plan's arrival gaps come from that stream, and service times drawn from it too would
@@ -88,6 +101,7 @@ internal static class UlqSweepScenario
             MaxDuration = TimeSpan.FromSeconds(seconds + 120),
             Seed = seed,
             PathAndQuery = i => string.Create(CultureInfo.InvariantCulture, $"/api/work/{i}?ms={askedMs[i]}"),
+            CaptureHeaders = captureHeaders ?? [],
         };
         return (await generator.RunAsync(plan, [.. systems.Select(s => s.Target)]), askedMs);
     }

@@ -1,0 +1,152 @@
+using System.Globalization;
+using Gateway.LoadGen;
+using Gateway.LoadTests.UlqSweep;
+using Gateway.Tests.Integration;
+using ServiceTimes;
+
+namespace Gateway.LoadTests.Fleet;
+
+/// <summary>
+/// Issue 14's fleet benchmark: can N gateway replicas queue as little as one pooled balancer? Each set-up (ours × 1 and
+/// × 3, HAProxy × 1 and × 3, stock YARP × 3, and opt-in fleet mode × 3) runs in front of its own 8 DemoUpstreams × 2
+/// slots, all at once on the same arrivals, as ulq-sweep runs its systems (whose start-up and level code this reuses).
+/// Beside each measured figure stands the simulator's for the same set-up, so the two can be checked against each other.
+/// </summary>
+internal static class FleetScenario
+{
+    /// <summary>The share of each level's arrivals, from its start, left out of the queueing figures.</summary>
+    public const double WarmUpShare = 0.1;
+
+    public static async Task<int> RunAsync(FleetOptions options)
+    {
+        var started = TimeProvider.System.GetTimestamp();
+        var setups = options.Systems.Select(FleetSetups.Get).ToList();
+        var (measures, skipped, excessMs) = await MeasureAsync(options, setups);
+
+        // After every process has stopped, so the simulator takes no CPU from the measurement.
+        Console.Error.WriteLine(Invariant($"fleet: simulating {setups.Count} set-ups × {options.Utilizations.Count} levels, {FleetSimulation.Requests:N0} requests each …"));
+        var levels = options.Utilizations.ToDictionary(u => u, u => FleetMeasure.LevelUtilization(measures.Where(m => m.TargetUtilization == u)));
+        var simulated = setups.ToDictionary(
+            s => s.Id,
+            s => options.Utilizations.Select(u => FleetSimulation.Run(s, u, levels[u], options.Seed)).ToList());
+        var rows = FleetRow.Aggregate(
+            measures,
+            id => FleetSetups.Get(id).Label,
+            (id, u) => simulated[id].Single(s => s.TargetUtilization == u),
+            FleetSetups.Anchor);
+        IReadOnlyList<FleetSkipped> skips = [.. skipped.Select(s => new FleetSkipped(s.Setup.Id, s.Setup.Label, s.Reason, simulated[s.Setup.Id]))];
+
+        var markdown = FleetReport.Markdown(options, rows, measures, skips);
+        Console.WriteLine();
+        Console.Write(markdown);
+        var written = FleetReport.Write(options, markdown, excessMs, rows, measures, skips);
+        Console.WriteLine($"Written: {string.Join(", ", written)}");
+        Console.Error.WriteLine(Invariant($"fleet: done in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0} s"));
+        return 0;
+    }
+
+    /// <summary>
+    /// Why the gateway would not start in fleet mode, from what it printed, or null when something else stopped it.
+    /// Until fleet mode is built the gateway refuses the unknown key <c>Gateway:Fleet</c> at start-up.
+    /// </summary>
+    public static string? FleetRefusal(string startOutput)
+    {
+        var line = startOutput.Split('\n').FirstOrDefault(l => l.Contains("Gateway:Fleet", StringComparison.Ordinal))?.Trim();
+        return line switch
+        {
+            null => null,
+            _ when line.Contains("unknown key", StringComparison.Ordinal) => "fleet mode is not built yet (the gateway refuses the key Gateway:Fleet)",
+            _ => $"the gateway refused fleet mode: {line}",
+        };
+    }
+
+    private static async Task<(IReadOnlyList<FleetMeasure> Measures, IReadOnlyList<(FleetSetup Setup, string Reason)> Skipped, double ExcessMs)> MeasureAsync(
+        FleetOptions options, IReadOnlyList<FleetSetup> setups)
+    {
+        var service = ServiceTimeSpec.Parse(FleetOptions.ServiceSpec);
+        var running = new List<(FleetSetup Setup, SweepSystem System)>();
+        var skipped = new List<(FleetSetup, string)>();
+        var measures = new List<FleetMeasure>();
+        RedisServer? redis = null;
+        try
+        {
+            if (setups.Any(s => s.Fleet))
+            {
+                redis = await RedisServer.StartAsync();
+            }
+
+            foreach (var setup in setups)
+            {
+                Console.Error.WriteLine($"fleet: starting {setup.Id} ({FleetOptions.Upstreams} DemoUpstreams × {FleetOptions.Slots} slots, {setup.Replicas} × balancer) …");
+                IReadOnlyList<string>? gatewayArgs = setup.Fleet ? [$"--Gateway:Fleet:Redis={redis!.Configuration}"] : null;
+                try
+                {
+                    running.Add((setup, await SweepSystems.StartAsync(setup.SweepId, FleetOptions.Upstreams, FleetOptions.Slots, gatewayArgs, UrlSelection.Random)));
+                }
+                catch (InvalidOperationException ex) when (setup.Fleet && FleetRefusal(ex.Message) is { } reason)
+                {
+                    Console.WriteLine($"fleet: {setup.Label} skipped: {reason}.");
+                    skipped.Add((setup, reason));
+                }
+            }
+
+            if (running.Count == 0)
+            {
+                throw new InvalidOperationException("no set-up could start");
+            }
+
+            IReadOnlyList<SweepSystem> systems = [.. running.Select(r => r.System)];
+            using var generator = new LoadGenerator();
+            await SettleAsync("start-up");
+            Console.Error.WriteLine($"fleet: warm-up at 50% for {options.WarmUpSeconds} s …");
+            var excessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, RateFor(0.5, 0), options.WarmUpSeconds, options.Seed + 1000);
+            Console.Error.WriteLine(Invariant($"fleet: upstreams hold a slot {excessMs:F2} ms longer than asked (median)"));
+            await SettleAsync("warm-up");
+
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var (utilization, level) in options.Utilizations.Select((u, i) => (u, i)))
+                {
+                    var rate = RateFor(utilization, excessMs);
+                    Console.Error.WriteLine(Invariant(
+                        $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s to each of {systems.Count} set-ups for {options.Seconds} s …"));
+                    var (result, _) = await UlqSweepScenario.RunLevelAsync(
+                        generator, systems, service, rate, options.Seconds, options.Seed + (100 * round) + level, [FleetMeasure.LocalQueueHeader]);
+                    foreach (var ((setup, _), target) in running.Zip(result.Targets))
+                    {
+                        var measure = FleetMeasure.Of(setup.Id, utilization, round + 1, rate, target.Requests, options.TotalSlots, WarmUpShare);
+                        measures.Add(measure);
+                        Console.Error.WriteLine(Invariant(
+                            $"  {setup.Id,-12} {FleetReport.Pct(measure.Utilization, 1),6} busy  {measure.Ok}/{measure.Requests} OK  queueing {FleetReport.Ms(measure.MeanQueueMs)} / {FleetReport.Ms(measure.P99QueueMs)} ms  upstream-local {FleetReport.Ms(measure.MeanLocalQueueMs)} / {FleetReport.Ms(measure.P99LocalQueueMs)} ms"));
+                    }
+                }
+            }
+
+            return (measures, skipped, excessMs);
+        }
+        finally
+        {
+            foreach (var (_, system) in running)
+            {
+                await system.DisposeAsync();
+            }
+
+            if (redis is not null)
+            {
+                await redis.DisposeAsync();
+            }
+        }
+
+        async Task SettleAsync(string after)
+        {
+            var (waited, idle) = await CpuSettle.WaitAsync(TimeSpan.FromSeconds(options.Quick ? 30 : 60), TimeProvider.System);
+            Console.Error.WriteLine(Invariant(
+                $"fleet: CPUs after {after}: {FleetReport.Pct(idle)} idle after {waited.TotalSeconds:F0} s{(idle >= CpuSettle.QuietIdleShare ? "" : " (still busy: the next level may start with a backlog)")}"));
+        }
+
+        double RateFor(double utilization, double excessMs) =>
+            utilization * options.TotalSlots * 1000 / (service.Mean.TotalMilliseconds + excessMs);
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
