@@ -121,6 +121,12 @@ internal sealed class GateCore<TWaiter>
         return true;
     }
 
+    /// <summary>
+    /// Counts a request that a shared gate (fleet mode) placed at <paramref name="load"/>, so this balancer's figures,
+    /// health ramps and fallback stay true to what it has in flight.
+    /// </summary>
+    public void Take(DestinationLoad load) => load.InFlight++;
+
     /// <summary>One of this balancer's requests at <paramref name="load"/> has finished.</summary>
     public void Release(DestinationLoad load, long now)
     {

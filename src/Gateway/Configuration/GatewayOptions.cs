@@ -1,3 +1,5 @@
+using Gateway.Fleet;
+
 namespace Gateway.Configuration;
 
 /// <summary>The <c>Gateway</c> configuration section. Every value has a documented default.</summary>
@@ -22,6 +24,7 @@ public sealed class GatewayOptions
         [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
         [typeof(AdmissionOptions).FullName!] = SectionName + ":Admission",
         [typeof(AdmissionRedisOptions).FullName!] = SectionName + ":Admission:Redis",
+        [typeof(FleetOptions).FullName!] = SectionName + ":Fleet",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>
@@ -56,4 +59,7 @@ public sealed class GatewayOptions
 
     /// <summary>Per-tenant limits on enqueue routes.</summary>
     public AdmissionOptions Admission { get; set; } = new();
+
+    /// <summary>Several replicas acting as one pooled queue through a shared redis-server.</summary>
+    public FleetOptions Fleet { get; set; } = new();
 }

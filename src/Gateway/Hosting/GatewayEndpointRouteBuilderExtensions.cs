@@ -2,6 +2,7 @@ using Gateway.Admission;
 using Gateway.Admission.Redis;
 using Gateway.Configuration;
 using Gateway.Context;
+using Gateway.Fleet;
 using Gateway.LoadBalancing;
 using Gateway.Timing;
 using MetricsExposition;
@@ -35,8 +36,13 @@ public static class GatewayEndpointRouteBuilderExtensions
         // has answered it is 503 "starting": before that the gateway knows neither which destinations are up nor
         // their concurrency limits, and a cold burst would queue behind one request per destination.
         var monitor = endpoints.ServiceProvider.GetRequiredService<IActiveHealthCheckMonitor>();
+        var fleet = endpoints.ServiceProvider.GetRequiredService<FleetCoordinator>() is { Enabled: true }
+            ? endpoints.ServiceProvider.GetRequiredService<FleetStatus>()
+            : null;
         endpoints.MapGet("/healthz", () => !monitor.InitialProbeCompleted
             ? Results.Json(new { status = "starting", reason = "initial_health_probes" }, statusCode: StatusCodes.Status503ServiceUnavailable)
+            : fleet is { Degraded: true }
+            ? Results.Ok(new { status = "degraded", reason = FleetStatus.UnavailableReason, mode = "local" })
             : redisAdmission is { Degraded: true }
             ? Results.Ok(new { status = "degraded", reason = RedisAdmissionStatus.UnavailableReason, failureMode = options.Admission.Redis.FailureMode.ToString() })
             : Results.Ok(new { status = "ok" })).ExcludeFromDescription();

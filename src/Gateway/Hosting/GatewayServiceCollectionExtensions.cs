@@ -1,6 +1,7 @@
 using Gateway.Admission;
 using Gateway.Configuration;
 using Gateway.Context;
+using Gateway.Fleet;
 using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Timing;
@@ -26,12 +27,16 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ContextOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, AdmissionOptionsValidator>();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, FleetOptionsValidator>();
         services.AddSingleton<LiveGatewayOptions>();
         services.AddSingleton<IConfigChangeListener, GatewayMetadataListener>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddSingleton<ClusterGateRegistry>();
+        services.AddSingleton<FleetStatus>();
+        services.AddSingleton<FleetCoordinator>();
+        services.AddHostedService(static services => services.GetRequiredService<FleetCoordinator>());
         services.AddSingleton<DestinationBacklogs>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<AccessLogWriter>();

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Gateway.Balancing;
 using Gateway.Configuration;
+using Gateway.Fleet;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
@@ -17,6 +18,7 @@ internal sealed class ClusterGate
     private readonly object _sync = new();
     private readonly TimeProvider _time;
     private readonly Func<GatewayOptions> _options;
+    private readonly FleetCoordinator? _fleet;
     private readonly GateCore<Waiter> _core;
     private readonly List<GateCore<Waiter>.Grant> _grants = [];
     private ClusterModel? _settingsModel;
@@ -28,11 +30,12 @@ internal sealed class ClusterGate
     private ITimer? _retryTimer;
     private int _queueLength;
 
-    public ClusterGate(string clusterId, TimeProvider time, Func<GatewayOptions> options)
+    public ClusterGate(string clusterId, TimeProvider time, Func<GatewayOptions> options, FleetCoordinator? fleet = null)
     {
         ClusterId = clusterId;
         _time = time;
         _options = options;
+        _fleet = fleet;
         var current = options();
         var random = current.LoadBalancing.Seed is { } seed ? new Random(seed) : new Random();
         _settings = ClusterGateSettings.From(null, current);
@@ -78,6 +81,11 @@ internal sealed class ClusterGate
     public async ValueTask<GateResult> AcquireAsync(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, CancellationToken aborted)
     {
         var start = _time.GetTimestamp();
+        if (_fleet is { Active: true } fleet && await AcquireFromFleetAsync(fleet, cluster, candidates, start, aborted) is { } shared)
+        {
+            return shared;
+        }
+
         Waiter waiter;
         ClusterGateSettings settings;
         lock (_sync)
@@ -193,7 +201,113 @@ internal sealed class ClusterGate
             DispatchLocked(now, ref grants);
         }
 
+        if (lease.FleetLeaseId is { } leaseId)
+        {
+            _fleet?.Release(ClusterId, lease.Load.DestinationId, leaseId);
+        }
+
         Complete(grants);
+    }
+
+    /// <summary>
+    /// Fleet mode: the shared gate in Redis picks and counts for the whole fleet, and queues the request in the fleet's
+    /// FIFO when every destination is full. Null when the fleet cannot decide (Redis failed or slow, which switches
+    /// this replica to local mode, or no candidate is in rotation here): the caller then uses this replica's own gate.
+    /// </summary>
+    private async ValueTask<GateResult?> AcquireFromFleetAsync(
+        FleetCoordinator fleet, ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, long start, CancellationToken aborted)
+    {
+        ClusterGateSettings settings;
+        List<FleetCandidate> offered;
+        lock (_sync)
+        {
+            settings = RefreshLocked(cluster);
+            var loads = LoadsLocked(candidates);
+            offered = new List<FleetCandidate>(loads.Length);
+            foreach (var load in loads)
+            {
+                // Passive health is this replica's own: what it has ejected or holds back, it does not offer.
+                if (load.IsAvailable(start))
+                {
+                    offered.Add(new FleetCandidate(load.DestinationId, load.EffectiveLimit(settings.Core) ?? FleetCoordinator.UnlimitedLimit));
+                }
+            }
+        }
+
+        if (offered.Count == 0)
+        {
+            return null;
+        }
+
+        var leaseId = fleet.NextLeaseId();
+        FleetAcquireResult acquired;
+        try
+        {
+            acquired = await fleet.AcquireAsync(ClusterId, leaseId, settings.QueueTimeout, settings.Core.MaxQueueLength, offered, aborted).ConfigureAwait(false);
+        }
+        catch (FleetStoreException)
+        {
+            return null;
+        }
+
+        if (acquired.Kind == FleetAcquireKind.QueueFull)
+        {
+            return new GateResult(GateOutcome.QueueFull, null, TimeSpan.Zero);
+        }
+
+        var destination = acquired.Destination;
+        if (acquired.Kind == FleetAcquireKind.Queued)
+        {
+            using var timeout = new CancellationTokenSource(settings.QueueTimeout, _time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
+            try
+            {
+                destination = await fleet.WaitForGrantAsync(ClusterId, leaseId, linked.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                var outcome = aborted.IsCancellationRequested ? GateOutcome.ClientAborted : GateOutcome.QueueTimeout;
+                return new GateResult(outcome, null, _time.GetElapsedTime(start));
+            }
+
+            if (destination is not null && aborted.IsCancellationRequested)
+            {
+                // Granted as the client went away: the slot goes straight back.
+                fleet.Release(ClusterId, destination, leaseId);
+                return new GateResult(GateOutcome.ClientAborted, null, _time.GetElapsedTime(start));
+            }
+        }
+
+        // Null: the fleet went away while this request waited in its queue; it waits again in this replica's own gate.
+        return destination is null ? null : GrantedByFleet(candidates, destination, leaseId, start);
+    }
+
+    private GateResult? GrantedByFleet(IReadOnlyList<DestinationState> candidates, string destination, string leaseId, long start)
+    {
+        DestinationLease? lease = null;
+        lock (_sync)
+        {
+            var loads = LoadsLocked(candidates);
+            for (var i = 0; i < loads.Length; i++)
+            {
+                if (string.Equals(loads[i].DestinationId, destination, StringComparison.OrdinalIgnoreCase))
+                {
+                    _core.Take(loads[i]);
+                    lease = new DestinationLease(this, loads[i], candidates[i]) { FleetLeaseId = leaseId };
+                    break;
+                }
+            }
+        }
+
+        if (lease is null)
+        {
+            // A slot freed at a destination this request may not use (this replica ejected it, or a retry excludes
+            // it): give it back at once and decide locally rather than wait again at the back of the fleet's queue.
+            _fleet!.Release(ClusterId, destination, leaseId);
+            return null;
+        }
+
+        return new GateResult(GateOutcome.Granted, lease, _time.GetElapsedTime(start));
     }
 
     private static void Complete(List<(Waiter Waiter, DestinationLease Lease)>? grants)

@@ -22,6 +22,9 @@ internal sealed class DestinationLease : IDisposable
 
     public ClusterGate Gate => _gate;
 
+    /// <summary>The fleet's lease id when the slot was granted by the shared gate in Redis, else null.</summary>
+    public string? FleetLeaseId { get; init; }
+
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)

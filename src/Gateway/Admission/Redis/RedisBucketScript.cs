@@ -1,6 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using StackExchange.Redis;
 
 namespace Gateway.Admission.Redis;
@@ -45,31 +43,15 @@ internal static class RedisBucketScript
         return {granted, string.format('%.6f', tokens), wait_ms, full_ms}
         """;
 
-    private static readonly byte[] Hash = SHA1.HashData(Encoding.UTF8.GetBytes(Source));
+    private static readonly RedisScript Script = new(Source);
 
     /// <summary>
-    /// Takes up to <paramref name="want"/> tokens. EVALSHA first (the script is sent once per server, not per call);
-    /// a server that does not know it (restarted, or <c>SCRIPT FLUSH</c>) answers NOSCRIPT and gets the full EVAL, which
-    /// also caches it there again. <c>NoScriptCache</c> keeps that one EVAL: StackExchange.Redis would otherwise send
-    /// <c>SCRIPT LOAD</c> before it, a command the round-trip count would not see.
+    /// Takes up to <paramref name="want"/> tokens, by EVALSHA with EVAL after a NOSCRIPT (<see cref="RedisScript"/>).
     /// <paramref name="roundTrip"/> is called once per command sent, for the round-trip count.
     /// </summary>
     public static async Task<RedisGrant> TakeAsync(IDatabaseAsync database, RedisKey key, double ratePerSecond, int burst, int want, Action? roundTrip = null)
     {
-        RedisKey[] keys = [key];
-        RedisValue[] values = [ratePerSecond, burst, want];
-        RedisResult result;
-        try
-        {
-            roundTrip?.Invoke();
-            result = await database.ScriptEvaluateAsync(Hash, keys, values);
-        }
-        catch (RedisServerException ex) when (ex.Kind == RedisErrorKind.NoScript)
-        {
-            roundTrip?.Invoke();
-            result = await database.ScriptEvaluateAsync(Source, keys, values, CommandFlags.NoScriptCache);
-        }
-
+        var result = await Script.EvaluateAsync(database, [key], [ratePerSecond, burst, want], roundTrip);
         var parts = (RedisResult[])result!;
         return new RedisGrant(
             (int)(long)parts[0],

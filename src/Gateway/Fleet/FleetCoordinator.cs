@@ -1,0 +1,339 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Gateway.Configuration;
+using Gateway.LoadBalancing;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy;
+
+namespace Gateway.Fleet;
+
+/// <summary>
+/// This replica's membership of the fleet: the <see cref="RedisFleetStore"/>, the requests waiting for a grant, the
+/// leases it holds, the heartbeat that renews them, and the switch between shared and local mode. Every
+/// <see cref="ClusterGate"/> of a <c>ConcurrencyAware</c> cluster asks it first while it is <see cref="Active"/>.
+/// </summary>
+/// <remarks>
+/// Local mode is the gate without fleet mode: each replica counts its own requests against the full limit, and load
+/// reports break ties. It measured better in the simulator than a per-replica share of each limit (see README). A
+/// failed or slow call switches to it at once; the next heartbeat that succeeds switches back. Requests admitted in
+/// local mode are not in the fleet's counts, so for one service time after Redis returns an upstream may get more than
+/// its limit.
+/// </remarks>
+internal sealed partial class FleetCoordinator : BackgroundService
+{
+    /// <summary>What a destination without a known limit offers the fleet: in effect, no limit.</summary>
+    public const int UnlimitedLimit = 1_000_000;
+
+    private readonly FleetOptions _options;
+    private readonly FleetStatus? _status;
+    private readonly TimeProvider _time;
+    private readonly IProxyStateLookup _proxy;
+    private readonly ILogger<FleetCoordinator> _logger;
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _waiters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, FleetLease> _leases = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _leaseClusters = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _acknowledged = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Task<RedisFleetStore>? _store;
+    private long _counter;
+
+    public FleetCoordinator(IOptions<GatewayOptions> options, IServiceProvider services, TimeProvider time, IProxyStateLookup proxy, ILogger<FleetCoordinator> logger)
+    {
+        _options = options.Value.Fleet;
+        _time = time;
+        _proxy = proxy;
+        _logger = logger;
+        ReplicaId = string.IsNullOrWhiteSpace(_options.ReplicaId)
+            ? $"{Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}"
+            : _options.ReplicaId;
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        _status = services.GetRequiredService<FleetStatus>();
+
+        // Local mode until the first heartbeat answers: the gateway never waits on Redis to start.
+        _status.MarkFailed("starting");
+        var settings = new FleetStoreSettings
+        {
+            ReplicaId = ReplicaId,
+            LeaseTime = _options.LeaseTime,
+            AliveTime = 3 * _options.HeartbeatInterval,
+            Timeout = _options.Timeout,
+        };
+        var status = _status;
+        _store = Task.Run(() => RedisFleetStore.ConnectAsync(
+            _options.Redis, settings, OnGrant, time, new Random(), operation => status.RecordRoundTrip(operation)));
+    }
+
+    public bool Enabled => _options.Enabled;
+
+    /// <summary>Whether gates ask the fleet now: fleet mode is on, and Redis answered the last call.</summary>
+    public bool Active => _status is { Degraded: false } && _store is { IsCompletedSuccessfully: true };
+
+    public string ReplicaId { get; }
+
+    /// <summary>A lease and ticket id unique in the fleet.</summary>
+    public string NextLeaseId() => $"{ReplicaId}:{Interlocked.Increment(ref _counter)}";
+
+    /// <summary>
+    /// Asks the fleet for a slot. A queued request then waits in <see cref="WaitForGrantAsync"/>. Throws
+    /// <see cref="FleetStoreException"/> (after switching to local mode) when Redis fails or is slow.
+    /// </summary>
+    public async Task<FleetAcquireResult> AcquireAsync(
+        string cluster, string leaseId, TimeSpan maxWait, int maxQueueLength, IReadOnlyList<FleetCandidate> candidates, CancellationToken aborted)
+    {
+        var store = Store();
+
+        // Registered first: the grant can arrive before the acquire's own answer.
+        var waiter = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _waiters[leaseId] = waiter;
+        FleetAcquireResult result;
+        try
+        {
+            result = await Call(() => store.AcquireAsync(cluster, leaseId, maxWait, maxQueueLength, candidates, aborted));
+        }
+        catch
+        {
+            _waiters.TryRemove(leaseId, out _);
+            throw;
+        }
+
+        if (result.Kind == FleetAcquireKind.Granted)
+        {
+            _waiters.TryRemove(leaseId, out _);
+            Hold(cluster, leaseId, result.Destination!);
+        }
+        else if (result.Kind == FleetAcquireKind.QueueFull)
+        {
+            _waiters.TryRemove(leaseId, out _);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Waits for the slot of a queued request. Returns its destination, or null when the replica fell back to local
+    /// mode meanwhile (wait in the local gate then). When <paramref name="cancellationToken"/> fires (queue timeout or
+    /// client abort), the ticket leaves the fleet's queue; a grant made meanwhile is returned all the same, and the
+    /// caller uses or releases it.
+    /// </summary>
+    public async Task<string?> WaitForGrantAsync(string cluster, string leaseId, CancellationToken cancellationToken)
+    {
+        if (!_waiters.TryGetValue(leaseId, out var waiter))
+        {
+            return null;
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Still registered while the cancel runs, so a grant arriving now completes the waiter, not a release.
+            FleetCancelResult? cancel = null;
+            try
+            {
+                cancel = await Call(() => Store().CancelAsync(cluster, leaseId, CancellationToken.None));
+            }
+            catch (FleetStoreException)
+            {
+                // Its ticket is dropped at its deadline, or with this replica; a grant to it comes back as unknown.
+            }
+
+            _waiters.TryRemove(leaseId, out _);
+            if (waiter.Task.IsCompletedSuccessfully && waiter.Task.Result is { } granted)
+            {
+                return granted;
+            }
+
+            if (cancel?.GrantedDestination is { } destination)
+            {
+                Hold(cluster, leaseId, destination);
+                return destination;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Gives a slot back to the fleet, off the request's path; a failure leaves the lease to expire.</summary>
+    public void Release(string cluster, string destination, string leaseId)
+    {
+        _leases.TryRemove(leaseId, out _);
+        _leaseClusters.TryRemove(leaseId, out _);
+        if (_store is not { IsCompletedSuccessfully: true } connected)
+        {
+            return;
+        }
+
+        _ = ReleaseInBackground(connected.Result, cluster, destination, leaseId);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_store is null)
+        {
+            return;
+        }
+
+        RedisFleetStore store;
+        try
+        {
+            store = await _store.WaitAsync(stoppingToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            Log.ConnectFailed(_logger, ex);
+            return;
+        }
+
+        using var timer = new PeriodicTimer(_options.HeartbeatInterval, _time);
+        do
+        {
+            await HeartbeatAsync(store, stoppingToken);
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        if (_store is { IsCompletedSuccessfully: true } connected)
+        {
+            await connected.Result.DisposeAsync();
+        }
+    }
+
+    private static string Sanitize(string name) => new([.. name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.' ? c : '-')]);
+
+    private async Task HeartbeatAsync(RedisFleetStore store, CancellationToken stoppingToken)
+    {
+        var clusters = _proxy.GetClusters()
+            .Where(c => string.Equals(c.Model.Config.LoadBalancingPolicy, GatewayPolicies.ConcurrencyAware, StringComparison.OrdinalIgnoreCase))
+            .Select(c => c.ClusterId)
+            .ToArray();
+        var replicas = 1;
+        try
+        {
+            foreach (var cluster in clusters)
+            {
+                var acknowledged = new List<string>();
+                if (_acknowledged.TryGetValue(cluster, out var queue))
+                {
+                    while (queue.TryDequeue(out var id))
+                    {
+                        acknowledged.Add(id);
+                    }
+                }
+
+                var live = _leases.Where(l => string.Equals(_leaseClusters.GetValueOrDefault(l.Key), cluster, StringComparison.OrdinalIgnoreCase))
+                    .Select(l => l.Value)
+                    .ToArray();
+                var result = await Call(() => store.HeartbeatAsync(cluster, acknowledged, live, stoppingToken));
+                replicas = Math.Max(replicas, result.LiveReplicas);
+                foreach (var grant in result.Unacknowledged)
+                {
+                    OnGrant(grant);
+                }
+            }
+
+            if (_status!.MarkHealthy(replicas))
+            {
+                Log.Shared(_logger, ReplicaId, replicas);
+            }
+        }
+        catch (FleetStoreException)
+        {
+            // Logged by Call when it switched the mode.
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void OnGrant(FleetGrant grant)
+    {
+        _acknowledged.GetOrAdd(grant.Cluster, static _ => new ConcurrentQueue<string>()).Enqueue(grant.TicketId);
+        if (_waiters.TryGetValue(grant.TicketId, out var waiter))
+        {
+            // Held before the waiter resumes, so its release always finds the lease.
+            Hold(grant.Cluster, grant.TicketId, grant.Destination);
+            if (!waiter.TrySetResult(grant.Destination))
+            {
+                // It had fallen back to local mode meanwhile.
+                Release(grant.Cluster, grant.Destination, grant.TicketId);
+            }
+
+            return;
+        }
+
+        if (!_leases.ContainsKey(grant.TicketId))
+        {
+            // A grant for a request that stopped waiting (or fell back to local mode): its slot goes back at once.
+            Release(grant.Cluster, grant.Destination, grant.TicketId);
+        }
+    }
+
+    private void Hold(string cluster, string leaseId, string destination)
+    {
+        _leaseClusters[leaseId] = cluster;
+        _leases[leaseId] = new FleetLease(destination, leaseId);
+    }
+
+    private RedisFleetStore Store() =>
+        _store is { IsCompletedSuccessfully: true } connected
+            ? connected.Result
+            : throw new FleetStoreException("The fleet's Redis is not connected yet.", new InvalidOperationException(_options.Redis));
+
+    private async Task ReleaseInBackground(RedisFleetStore store, string cluster, string destination, string leaseId)
+    {
+        try
+        {
+            await Call(() => store.ReleaseAsync(cluster, destination, leaseId, CancellationToken.None));
+        }
+        catch (FleetStoreException)
+        {
+            // The lease is no longer renewed, so it expires within the lease time.
+        }
+    }
+
+    private async Task<T> Call<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (FleetStoreException ex)
+        {
+            if (_status!.MarkFailed("redis_unavailable"))
+            {
+                Log.Local(_logger, ReplicaId, ex.InnerException?.Message ?? ex.Message);
+
+                // Waiters fall back to the local gate now, not at their queue timeout.
+                foreach (var (id, waiter) in _waiters)
+                {
+                    if (waiter.TrySetResult(null))
+                    {
+                        _waiters.TryRemove(id, out _);
+                    }
+                }
+            }
+
+            throw;
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Fleet: replica {Replica} balances in local mode: Redis failed or was slow ({Reason})")]
+        public static partial void Local(ILogger logger, string replica, string reason);
+
+        [LoggerMessage(2, LogLevel.Information, "Fleet: replica {Replica} is back in shared mode, {Replicas} replicas live")]
+        public static partial void Shared(ILogger logger, string replica, int replicas);
+
+        [LoggerMessage(3, LogLevel.Error, "Fleet: could not set up the connection to Redis; this replica stays in local mode")]
+        public static partial void ConnectFailed(ILogger logger, Exception exception);
+    }
+}

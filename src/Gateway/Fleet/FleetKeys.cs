@@ -1,0 +1,36 @@
+using StackExchange.Redis;
+
+namespace Gateway.Fleet;
+
+/// <summary>
+/// One cluster's keys. All share the hash tag <c>{gw:&lt;clusterId&gt;}</c>, so they live in one Redis Cluster slot
+/// and a script may touch them all in one atomic step.
+/// </summary>
+internal sealed class FleetKeys
+{
+    public FleetKeys(string cluster)
+    {
+        var tag = "{gw:" + cluster + "}:";
+        Tag = tag;
+        GrantedPrefix = tag + "granted:";
+        All =
+        [
+            tag + "limits",
+            tag + "total",
+            tag + "leases",
+            tag + "queue",
+            tag + "seq",
+            tag + "tickets",
+            tag + "replicas",
+        ];
+    }
+
+    /// <summary>The common prefix, <c>{gw:&lt;clusterId&gt;}:</c>.</summary>
+    public string Tag { get; }
+
+    /// <summary>Prefix of each replica's <c>granted:&lt;replicaId&gt;</c> hash.</summary>
+    public string GrantedPrefix { get; }
+
+    /// <summary>The scripts' <c>KEYS</c>: limits, total, leases, queue, seq, tickets, replicas.</summary>
+    public RedisKey[] All { get; }
+}

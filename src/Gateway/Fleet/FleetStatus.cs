@@ -1,0 +1,56 @@
+using System.Diagnostics.Metrics;
+using Gateway.Metrics;
+
+namespace Gateway.Fleet;
+
+/// <summary>
+/// Whether this replica decides with the fleet (shared mode) or alone (local mode), for <c>/healthz</c> and the
+/// metrics: degraded from a failed or slow Redis call until the next heartbeat that succeeds. Its instruments are on
+/// the gateway's meter and exist only when fleet mode is configured.
+/// </summary>
+internal sealed class FleetStatus
+{
+    public const string UnavailableReason = "fleet_redis_unavailable";
+
+    private readonly Counter<long> _roundTrips;
+    private readonly Counter<long> _fallbacks;
+    private int _degraded;
+    private int _replicas;
+
+    public FleetStatus(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(GatewayMetrics.MeterName);
+        meter.CreateObservableGauge(
+            "gateway.fleet.degraded", () => Volatile.Read(ref _degraded), "{state}",
+            "1 while this replica cannot reach the fleet's Redis and balances in local mode, else 0.");
+        meter.CreateObservableGauge(
+            "gateway.fleet.replicas", () => Volatile.Read(ref _replicas), "{replica}", "Live replicas in the fleet, as of the last heartbeat.");
+        _roundTrips = meter.CreateCounter<long>("gateway.fleet.redis.round_trips", "{call}", "Calls to the fleet's Redis, by operation.");
+        _fallbacks = meter.CreateCounter<long>("gateway.fleet.fallbacks", "{event}", "Switches from shared to local mode, by reason.");
+    }
+
+    public bool Degraded => Volatile.Read(ref _degraded) == 1;
+
+    public int Replicas => Volatile.Read(ref _replicas);
+
+    /// <summary>Records a failure; true when this one switched the replica from shared to local mode.</summary>
+    public bool MarkFailed(string reason)
+    {
+        if (Interlocked.Exchange(ref _degraded, 1) == 0)
+        {
+            _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            return true;
+        }
+
+        return false;
+    }
+
+    /// <summary>Records a successful heartbeat; true when it ended a spell in local mode.</summary>
+    public bool MarkHealthy(int replicas)
+    {
+        Volatile.Write(ref _replicas, replicas);
+        return Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1;
+    }
+
+    public void RecordRoundTrip(string operation) => _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", operation));
+}

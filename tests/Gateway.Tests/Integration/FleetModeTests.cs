@@ -1,0 +1,201 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.LoadBalancing;
+using Gateway.LoadGen;
+using Gateway.Tests.Metrics;
+using Xunit.Abstractions;
+
+namespace Gateway.Tests.Integration;
+
+/// <summary>
+/// Fleet mode end to end: three gateway processes sharing a real redis-server in front of real DemoUpstreams, against
+/// three replicas that decide alone; a Redis killed and restarted under traffic; a replica killed with SIGKILL.
+/// </summary>
+public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Slots = 2;
+    private readonly List<ServerProcess> _processes = [];
+    private readonly List<GatewayConfigFile> _configs = [];
+    private readonly HttpClient _client = new(LoadGenerator.CreateDefaultHandler()) { Timeout = TimeSpan.FromSeconds(60) };
+    private RedisServer? _redis;
+
+    public async Task InitializeAsync() => _redis = await RedisServer.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        await Task.WhenAll(_processes.Select(p => p.DisposeAsync().AsTask()));
+        foreach (var config in _configs)
+        {
+            config.Dispose();
+        }
+
+        if (_redis is not null)
+        {
+            await _redis.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task ThreeReplicas_BurstOverTwoUpstreams_FleetNeverExceedsTheLimitIndependentReplicasDo()
+    {
+        var fleetUpstreams = await StartUpstreamsAsync(2);
+        var aloneUpstreams = await StartUpstreamsAsync(2);
+        var fleet = await StartGatewaysAsync(3, fleetUpstreams, fleetMode: true);
+        var alone = await StartGatewaysAsync(3, aloneUpstreams, fleetMode: false);
+
+        // 24 requests of 300 ms at once, spread evenly over each set-up's three replicas: 6 rounds of its 4 slots.
+        async Task<HttpResponseMessage[]> BurstAsync(ServerProcess[] gateways, string name) =>
+            await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
+                _client.GetAsync(new Uri(gateways[i % 3].BaseAddress, $"/{name}/{i}?ms=300"))));
+        var results = await Task.WhenAll(BurstAsync(fleet, "fleet"), BurstAsync(alone, "alone"));
+
+        Assert.All(results.SelectMany(r => r), r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var fleetMax = await MaxInFlightAsync(fleetUpstreams);
+        var aloneMax = await MaxInFlightAsync(aloneUpstreams);
+        var localWaits = results[0].Select(r => double.Parse(r.Headers.GetValues("X-Demo-Queue-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        output.WriteLine($"most in flight at an upstream (limit {Slots}): fleet {string.Join(", ", fleetMax)}, alone {string.Join(", ", aloneMax)}; "
+            + $"fleet's longest wait at an upstream {localWaits.Max():0.0} ms");
+        Assert.All(fleetMax, m => Assert.Equal(Slots, m));
+        Assert.Contains(aloneMax, m => m > Slots);
+        // The upstream frees a slot a moment after it sends the response headers that release the lease, so the next
+        // request can find it still taken for that moment; on this loaded 2-core machine that is up to a few ms.
+        Assert.True(localWaits.Count(w => w > 5) <= 1, $"waits at the upstream: {string.Join(", ", localWaits.Select(w => w.ToString("0.0")))} ms");
+        Assert.All(localWaits, w => Assert.InRange(w, 0, 50));
+
+        var metrics = await Exposition.ScrapeAsync(_client, fleet[0].BaseAddress);
+        Assert.Equal(0, metrics.Value("gateway_fleet_degraded"));
+        Assert.Equal(3, metrics.Value("gateway_fleet_replicas"));
+        Assert.True(metrics.Sum("gateway_fleet_redis_round_trips_total", ("operation", "acquire")) >= 8);
+    }
+
+    [Fact]
+    public async Task RedisKilledUnderTraffic_NoServerErrors_DegradedWithinASecond_SharedAgainAfterARestart()
+    {
+        var upstreams = await StartUpstreamsAsync(2);
+        var gateways = await StartGatewaysAsync(3, upstreams, fleetMode: true);
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<HttpStatusCode>();
+        var traffic = Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await _client.GetAsync(new Uri(gateways[worker % 3].BaseAddress, $"/t/{worker}/{i}?ms=20"));
+                lock (statuses)
+                {
+                    statuses.Add(response.StatusCode);
+                }
+            }
+        }));
+        await Task.Delay(500);
+
+        await _redis!.StopAsync();
+        var killed = Stopwatch.StartNew();
+        await EventuallyAsync(async () => await HealthAsync(gateways[2]) == "degraded", TimeSpan.FromSeconds(5));
+        var degradedAfter = killed.Elapsed;
+        await Task.Delay(1000);
+        await _redis.RestartAsync();
+        var restarted = Stopwatch.StartNew();
+        foreach (var gateway in gateways)
+        {
+            await EventuallyAsync(async () => await HealthAsync(gateway) == "ok", TimeSpan.FromSeconds(10));
+        }
+
+        var sharedAfter = restarted.Elapsed;
+        await Task.Delay(500);
+        await stop.CancelAsync();
+        await traffic;
+
+        output.WriteLine($"{statuses.Count} requests; degraded {degradedAfter.TotalMilliseconds:0} ms after the kill; shared again {sharedAfter.TotalMilliseconds:0} ms after the restart");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.True(degradedAfter < TimeSpan.FromSeconds(1), $"degraded after {degradedAfter}");
+        var metrics = await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress);
+        Assert.Equal(0, metrics.Value("gateway_fleet_degraded"));
+        Assert.True(metrics.Sum("gateway_fleet_fallbacks_total", ("reason", "redis_unavailable")) >= 1);
+    }
+
+    [Fact]
+    public async Task ReplicaKilled_ItsSlotsComeBackWithinTheLeaseTime_TheOthersKeepServing()
+    {
+        var upstreams = await StartUpstreamsAsync(1);
+        var gateways = await StartGatewaysAsync(2, upstreams, fleetMode: true, "--Gateway:Fleet:LeaseTime=00:00:03", "--Gateway:Fleet:HeartbeatInterval=00:00:00.500");
+
+        // The first replica takes both slots with requests that would run for a minute, then dies.
+        var doomed = Enumerable.Range(0, Slots).Select(i => _client.GetAsync(new Uri(gateways[0].BaseAddress, $"/long/{i}?ms=60000"))).ToArray();
+        await EventuallyAsync(async () => (await MaxInFlightAsync(upstreams))[0] == Slots, TimeSpan.FromSeconds(5));
+        await gateways[0].KillAsync();
+        var killed = Stopwatch.StartNew();
+
+        // The upstream still runs those two; once they are done there the survivor gets the slots, as soon as the
+        // dead replica's leases expire, and never a third request at once.
+        using var response = await _client.GetAsync(new Uri(gateways[1].BaseAddress, "/after/1?ms=10"));
+        var waited = killed.Elapsed;
+        output.WriteLine($"first request through the survivor finished {waited.TotalMilliseconds:0} ms after the kill");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(waited < TimeSpan.FromSeconds(3 + 1.5), $"took {waited}");
+        Assert.True(waited > TimeSpan.FromSeconds(2), $"took {waited}: the dead replica's slots must be held until its leases expire");
+        foreach (var request in doomed)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => request);
+        }
+    }
+
+    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(clock.Elapsed < timeout, $"not within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<string?> HealthAsync(ServerProcess gateway)
+    {
+        using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, "/healthz"));
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return body.RootElement.GetProperty("status").GetString();
+    }
+
+    private async Task<int[]> MaxInFlightAsync(ServerProcess[] upstreams) =>
+        await Task.WhenAll(upstreams.Select(async u =>
+        {
+            using var stats = JsonDocument.Parse(await _client.GetStringAsync(new Uri(u.BaseAddress, "/demo/stats")));
+            return stats.RootElement.GetProperty("max_in_flight").GetInt32();
+        }));
+
+    private async Task<ServerProcess[]> StartUpstreamsAsync(int count)
+    {
+        var upstreams = await Task.WhenAll(Enumerable.Range(0, count).Select(_ => ServerProcess.StartDemoUpstreamAsync(
+            $"--DemoUpstream:Slots={Slots}", "--Logging:LogLevel:Microsoft.AspNetCore=Warning")));
+        _processes.AddRange(upstreams);
+        return upstreams;
+    }
+
+    private async Task<ServerProcess[]> StartGatewaysAsync(int count, ServerProcess[] upstreams, bool fleetMode, params string[] args)
+    {
+        var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, upstreams.Select(u => u.BaseAddress));
+        config.Set("ReverseProxy:Clusters:test:HealthCheck:Active", new JsonObject
+        {
+            ["Enabled"] = true,
+            ["Interval"] = "00:00:05",
+            ["Timeout"] = "00:00:01",
+            ["Policy"] = LoadReportHealthPolicy.PolicyName,
+            ["Path"] = "/healthz",
+        });
+        _configs.Add(config);
+        var path = config.Write();
+        string[] fleet = fleetMode ? [$"--Gateway:Fleet:Redis={_redis!.Configuration}"] : [];
+        var gateways = await Task.WhenAll(Enumerable.Range(0, count).Select(i => ServerProcess.StartGatewayAsync(
+            ["--config", path, .. fleet, $"--Gateway:Fleet:ReplicaId=r{i}-{Guid.NewGuid():N}", .. args])));
+        _processes.AddRange(gateways);
+        foreach (var gateway in gateways)
+        {
+            await EventuallyAsync(async () => await HealthAsync(gateway) == "ok", TimeSpan.FromSeconds(15));
+        }
+
+        return gateways;
+    }
+}
