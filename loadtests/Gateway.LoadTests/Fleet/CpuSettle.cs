@@ -58,6 +58,7 @@ internal static class CpuSettle
     public static double IdleShare((long Idle, long Total) before, (long Idle, long Total) after) =>
         after.Total > before.Total ? (double)(after.Idle - before.Idle) / (after.Total - before.Total) : double.NaN;
 
-    private static (long Idle, long Total)? Read() =>
+    /// <summary>The machine's idle and total CPU ticks now; null without /proc.</summary>
+    public static (long Idle, long Total)? Read() =>
         File.Exists("/proc/stat") ? ParseCpuLine(File.ReadLines("/proc/stat").First()) : null;
 }

@@ -25,6 +25,12 @@ internal sealed record FleetMeasure(
     double MeanLocalQueueMs,
     double P99LocalQueueMs)
 {
+    /// <summary>
+    /// The machine's idle CPU share over the level (the same for every set-up in it): about half on a quiet machine, near
+    /// 0 when something else competed for the cores and the figures carry that too.
+    /// </summary>
+    public double CpuIdleShare { get; init; } = double.NaN;
+
     /// <summary>The response header DemoUpstream puts its local queue wait in; capture it first.</summary>
     public const string LocalQueueHeader = "X-Demo-Queue-Ms";
 

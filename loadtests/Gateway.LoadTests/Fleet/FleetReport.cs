@@ -19,7 +19,9 @@ internal static class FleetReport
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Markdown(FleetOptions options, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped)
+    /// <summary>The report; <paramref name="notes"/> are further lines for its list (fleet mode's own check).</summary>
+    public static string Markdown(
+        FleetOptions options, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped, IReadOnlyList<string> notes)
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
@@ -40,6 +42,11 @@ internal static class FleetReport
         foreach (var line in LoadCheck(rows, measures))
         {
             text.AppendLine(line);
+        }
+
+        foreach (var note in notes)
+        {
+            text.AppendLine(note);
         }
 
         foreach (var skip in skipped)
@@ -72,11 +79,12 @@ internal static class FleetReport
             var (low, high) = (rows.Where(r => r.TargetUtilization == level.Key).Min(r => r.Utilization), rows.Where(r => r.TargetUtilization == level.Key).Max(r => r.Utilization));
             var rate = FleetRow.Median(level.Select(m => m.RatePerSecond));
             var service = FleetRow.Median(level.Select(m => m.MeanServiceMs));
+            var idle = FleetRow.Median(level.GroupBy(m => m.Round).Select(r => r.First().CpuIdleShare));
             var warning = Math.Abs(ran - level.Key) > LoadTolerance
                 ? Invariant($" **That is more than {LoadTolerance * 100:F0} points from the target: read this level with care.**")
                 : "";
             yield return Invariant(
-                $"- **Load check, {Pct(level.Key)}:** {rate:F1} arrivals/s × {service:F1} ms mean app time / {FleetOptions.Upstreams * FleetOptions.Slots} slots = {Pct(ran, 1)} busy (set-ups {Pct(low, 1)}–{Pct(high, 1)}).{warning}");
+                $"- **Load check, {Pct(level.Key)}:** {rate:F1} arrivals/s × {service:F1} ms mean app time / {FleetOptions.Upstreams * FleetOptions.Slots} slots = {Pct(ran, 1)} busy (set-ups {Pct(low, 1)}–{Pct(high, 1)}); the CPUs were {Pct(idle)} idle over the level (about half is this benchmark alone on 2 cores; near 0 means something else competed).{warning}");
         }
     }
 

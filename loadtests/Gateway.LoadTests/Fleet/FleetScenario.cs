@@ -21,7 +21,7 @@ internal static class FleetScenario
     {
         var started = TimeProvider.System.GetTimestamp();
         var setups = options.Systems.Select(FleetSetups.Get).ToList();
-        var (measures, skipped, excessMs) = await MeasureAsync(options, setups);
+        var (measures, skipped, checks, excessMs) = await MeasureAsync(options, setups);
 
         // After every process has stopped, so the simulator takes no CPU from the measurement.
         Console.Error.WriteLine(Invariant($"fleet: simulating {setups.Count} set-ups × {options.Utilizations.Count} levels, {FleetSimulation.Requests:N0} requests each …"));
@@ -36,7 +36,9 @@ internal static class FleetScenario
             FleetSetups.Anchor);
         IReadOnlyList<FleetSkipped> skips = [.. skipped.Select(s => new FleetSkipped(s.Setup.Id, s.Setup.Label, s.Reason, simulated[s.Setup.Id]))];
 
-        var markdown = FleetReport.Markdown(options, rows, measures, skips);
+        IReadOnlyList<string> notes = [.. checks.Select(c => c.Check.Describe(
+            FleetSetups.Get(c.Setup).Label, measures.Where(m => m.Setup == c.Setup).Sum(m => m.Requests)))];
+        var markdown = FleetReport.Markdown(options, rows, measures, skips, notes);
         Console.WriteLine();
         Console.Write(markdown);
         var written = FleetReport.Write(options, markdown, excessMs, rows, measures, skips);
@@ -60,7 +62,11 @@ internal static class FleetScenario
         };
     }
 
-    private static async Task<(IReadOnlyList<FleetMeasure> Measures, IReadOnlyList<(FleetSetup Setup, string Reason)> Skipped, double ExcessMs)> MeasureAsync(
+    private static async Task<(
+        IReadOnlyList<FleetMeasure> Measures,
+        IReadOnlyList<(FleetSetup Setup, string Reason)> Skipped,
+        IReadOnlyList<(string Setup, FleetModeCheck Check)> Checks,
+        double ExcessMs)> MeasureAsync(
         FleetOptions options, IReadOnlyList<FleetSetup> setups)
     {
         var service = ServiceTimeSpec.Parse(FleetOptions.ServiceSpec);
@@ -68,6 +74,7 @@ internal static class FleetScenario
         var skipped = new List<(FleetSetup, string)>();
         var measures = new List<FleetMeasure>();
         RedisServer? redis = null;
+        var excessMs = 0.0;
         try
         {
             if (setups.Any(s => s.Fleet))
@@ -99,22 +106,34 @@ internal static class FleetScenario
             using var generator = new LoadGenerator();
             await SettleAsync("start-up");
             Console.Error.WriteLine($"fleet: warm-up at 50% for {options.WarmUpSeconds} s …");
-            var excessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, RateFor(0.5, 0), options.WarmUpSeconds, options.Seed + 1000);
+            excessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, 0.5 * options.TotalSlots * 1000 / service.Mean.TotalMilliseconds, options.WarmUpSeconds, options.Seed + 1000);
             Console.Error.WriteLine(Invariant($"fleet: upstreams hold a slot {excessMs:F2} ms longer than asked (median)"));
             await SettleAsync("warm-up");
+
+            using var metricsClient = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var fleets = running.Where(r => r.Setup.Fleet).ToList();
+            var before = await Task.WhenAll(fleets.Select(f => FleetModeCheck.ReadAsync(f.System.Target.Urls, metricsClient)));
 
             for (var round = 0; round < options.Rounds; round++)
             {
                 foreach (var (utilization, level) in options.Utilizations.Select((u, i) => (u, i)))
                 {
-                    var rate = RateFor(utilization, excessMs);
+                    var seed = options.Seed + (100 * round) + level;
+
+                    // From the service times this level will ask for, not the distribution's mean: a heavy-tailed sample's
+                    // mean can be several percent off, and the level would run at another load than it is named for.
+                    var askedMeanMs = UlqSweepScenario.AskedMs(service, seed, (int)Math.Ceiling(RateFor(utilization, service.Mean.TotalMilliseconds) * options.Seconds)).Average();
+                    var rate = RateFor(utilization, askedMeanMs);
                     Console.Error.WriteLine(Invariant(
-                        $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s to each of {systems.Count} set-ups for {options.Seconds} s …"));
+                        $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s (asked mean {askedMeanMs:F1} ms) to each of {systems.Count} set-ups for {options.Seconds} s …"));
+                    var cpuBefore = CpuSettle.Read();
                     var (result, _) = await UlqSweepScenario.RunLevelAsync(
-                        generator, systems, service, rate, options.Seconds, options.Seed + (100 * round) + level, [FleetMeasure.LocalQueueHeader]);
+                        generator, systems, service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader]);
+                    var idle = cpuBefore is { } b && CpuSettle.Read() is { } a ? CpuSettle.IdleShare(b, a) : double.NaN;
+                    Console.Error.WriteLine(Invariant($"  CPUs {FleetReport.Pct(idle)} idle over the level"));
                     foreach (var ((setup, _), target) in running.Zip(result.Targets))
                     {
-                        var measure = FleetMeasure.Of(setup.Id, utilization, round + 1, rate, target.Requests, options.TotalSlots, WarmUpShare);
+                        var measure = FleetMeasure.Of(setup.Id, utilization, round + 1, rate, target.Requests, options.TotalSlots, WarmUpShare) with { CpuIdleShare = idle };
                         measures.Add(measure);
                         Console.Error.WriteLine(Invariant(
                             $"  {setup.Id,-12} {FleetReport.Pct(measure.Utilization, 1),6} busy  {measure.Ok}/{measure.Requests} OK  queueing {FleetReport.Ms(measure.MeanQueueMs)} / {FleetReport.Ms(measure.P99QueueMs)} ms  upstream-local {FleetReport.Ms(measure.MeanLocalQueueMs)} / {FleetReport.Ms(measure.P99LocalQueueMs)} ms"));
@@ -122,7 +141,9 @@ internal static class FleetScenario
                 }
             }
 
-            return (measures, skipped, excessMs);
+            var after = await Task.WhenAll(fleets.Select(f => FleetModeCheck.ReadAsync(f.System.Target.Urls, metricsClient)));
+            IReadOnlyList<(string, FleetModeCheck)> checks = [.. fleets.Select((f, i) => (f.Setup.Id, after[i].Since(before[i])))];
+            return (measures, skipped, checks, excessMs);
         }
         finally
         {
@@ -144,8 +165,8 @@ internal static class FleetScenario
                 $"fleet: CPUs after {after}: {FleetReport.Pct(idle)} idle after {waited.TotalSeconds:F0} s{(idle >= CpuSettle.QuietIdleShare ? "" : " (still busy: the next level may start with a backlog)")}"));
         }
 
-        double RateFor(double utilization, double excessMs) =>
-            utilization * options.TotalSlots * 1000 / (service.Mean.TotalMilliseconds + excessMs);
+        // Upstreams hold a slot excessMs longer than asked, so that is part of the load too.
+        double RateFor(double utilization, double askedMeanMs) => utilization * options.TotalSlots * 1000 / (askedMeanMs + excessMs);
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -90,10 +90,7 @@ internal static class UlqSweepScenario
         IReadOnlyList<string>? captureHeaders = null)
     {
         var count = (int)Math.Ceiling(rate * seconds);
-        // Not new Random(seed): the plan's arrival gaps come from that stream, and service times drawn from it too would
-        // each be a fixed multiple of the gap before them, which hides most of the queueing.
-        var random = Arrivals.ServiceTimeRandom(seed);
-        var askedMs = Enumerable.Range(0, count).Select(_ => Math.Round(service.Sample(random).TotalMilliseconds, 3)).ToArray();
+        var askedMs = AskedMs(service, seed, count);
         var plan = new LoadPlan
         {
             Phases = [new LoadPhase(rate, rate, TimeSpan.FromSeconds(seconds))],
@@ -104,6 +101,15 @@ internal static class UlqSweepScenario
             CaptureHeaders = captureHeaders ?? [],
         };
         return (await generator.RunAsync(plan, [.. systems.Select(s => s.Target)]), askedMs);
+    }
+
+    /// <summary>The service times (<c>?ms=</c>) a level with <paramref name="seed"/> asks for, in arrival order.</summary>
+    internal static double[] AskedMs(IServiceTimeDistribution service, int seed, int count)
+    {
+        // Not new Random(seed): the plan's arrival gaps come from that stream, and service times drawn from it too would
+        // each be a fixed multiple of the gap before them, which hides most of the queueing.
+        var random = Arrivals.ServiceTimeRandom(seed);
+        return [.. Enumerable.Range(0, count).Select(_ => Math.Round(service.Sample(random).TotalMilliseconds, 3))];
     }
 
     private static double Median(IEnumerable<double> values) => LatencySummary.Percentile(values, 50);

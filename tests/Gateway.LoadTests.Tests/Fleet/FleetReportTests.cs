@@ -44,12 +44,16 @@ public sealed class FleetReportTests
     [Fact]
     public void LoadCheck_LevelOffTarget_Warns()
     {
-        FleetMeasure[] measures = [FleetMeasureTests.Measure("ours-3", 1, 0.70), FleetMeasureTests.Measure("haproxy-1", 1, 0.74)];
+        FleetMeasure[] measures =
+        [
+            FleetMeasureTests.Measure("ours-3", 1, 0.70) with { CpuIdleShare = 0.02 },
+            FleetMeasureTests.Measure("haproxy-1", 1, 0.74) with { CpuIdleShare = 0.02 },
+        ];
         FleetRow[] rows = [Ours3 with { Utilization = 0.70 }, Ours3 with { Setup = "haproxy-1", Utilization = 0.74 }];
 
         var line = Assert.Single(FleetReport.LoadCheck(rows, measures));
 
-        Assert.StartsWith("- **Load check, 80%:** 64.0 arrivals/s × 200.0 ms mean app time / 16 slots = 72.0% busy (set-ups 70.0%–74.0%).", line, StringComparison.Ordinal);
+        Assert.StartsWith("- **Load check, 80%:** 64.0 arrivals/s × 200.0 ms mean app time / 16 slots = 72.0% busy (set-ups 70.0%–74.0%); the CPUs were 2% idle", line, StringComparison.Ordinal);
         Assert.Contains("read this level with care", line, StringComparison.Ordinal);
     }
 
@@ -67,11 +71,12 @@ public sealed class FleetReportTests
         var options = FleetOptions.Parse(["--quick", "--systems", "ours-3,ours-fleet-3"]);
         var skipped = new FleetSkipped("ours-fleet-3", "ours × 3 fleet (Redis)", "fleet mode is not built yet", [new FleetSimulated(0.8, 0.79, 21.5, 180, 0.1)]);
 
-        var markdown = FleetReport.Markdown(options, [Ours3], [FleetMeasureTests.Measure("ours-3", 1, 0.794)], [skipped]);
+        var markdown = FleetReport.Markdown(options, [Ours3], [FleetMeasureTests.Measure("ours-3", 1, 0.794)], [skipped], ["- a note"]);
 
         Assert.Contains("| load (target / measured) | set-up |", markdown, StringComparison.Ordinal);
         Assert.Contains(FleetReport.Row(Ours3), markdown, StringComparison.Ordinal);
         Assert.Contains("- **ours × 3 fleet (Redis)**: not run, fleet mode is not built yet. The simulator gives mean / p99 queueing 80%: 21.5 / 180 ms.", markdown, StringComparison.Ordinal);
+        Assert.Contains("\n- a note\n", markdown, StringComparison.Ordinal);
         Assert.Contains($"Reproduce: `{options.CommandLine}`", markdown, StringComparison.Ordinal);
     }
 

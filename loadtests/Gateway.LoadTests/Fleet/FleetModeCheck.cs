@@ -1,0 +1,52 @@
+using System.Globalization;
+
+namespace Gateway.LoadTests.Fleet;
+
+/// <summary>
+/// What fleet-mode gateways say of themselves over the measured levels, read from their <c>/metrics</c> before and after:
+/// a level is only a fleet-mode figure if the replicas stayed shared, not fallen back to balancing alone.
+/// </summary>
+/// <param name="Replicas">The set-up's gateway replicas.</param>
+/// <param name="Fallbacks">Switches to local mode for want of Redis (<c>gateway_fleet_fallbacks_total{reason="redis_unavailable"}</c>).</param>
+/// <param name="Degraded">Replicas in local mode at the end (<c>gateway_fleet_degraded</c>).</param>
+/// <param name="Acquires">Acquire calls to Redis (<c>gateway_fleet_redis_round_trips_total{operation="acquire"}</c>).</param>
+internal sealed record FleetModeCheck(int Replicas, double Fallbacks, double Degraded, double Acquires)
+{
+    public static async Task<FleetModeCheck> ReadAsync(IReadOnlyList<Uri> gateways, HttpClient client)
+    {
+        var expositions = await Task.WhenAll(gateways.Select(g => client.GetStringAsync(new Uri(g, "/metrics"))));
+        return new FleetModeCheck(
+            gateways.Count,
+            expositions.Sum(e => Sum(e, "gateway_fleet_fallbacks_total", "reason=\"redis_unavailable\"")),
+            expositions.Sum(e => Sum(e, "gateway_fleet_degraded")),
+            expositions.Sum(e => Sum(e, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\"")));
+    }
+
+    /// <summary>The counters' growth from <paramref name="before"/> to this reading; the gauge as it is now.</summary>
+    public FleetModeCheck Since(FleetModeCheck before) => this with { Fallbacks = Fallbacks - before.Fallbacks, Acquires = Acquires - before.Acquires };
+
+    /// <summary>The sum of every series of <paramref name="metric"/> (with <paramref name="label"/>, when given) in a Prometheus text exposition.</summary>
+    public static double Sum(string exposition, string metric, string? label = null)
+    {
+        var sum = 0.0;
+        foreach (var line in exposition.Split('\n'))
+        {
+            if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' ')
+                || (label is not null && !line.Contains(label, StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            var series = line[metric.Length] == '{' ? line.LastIndexOf('}') + 1 : metric.Length;
+            var value = line[series..].Trim().Split(' ')[0];
+            sum += double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
+        }
+
+        return sum;
+    }
+
+    /// <summary>One line for the report, for the set-up named <paramref name="label"/> that got <paramref name="requests"/> over the levels.</summary>
+    public string Describe(string label, int requests) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"- **{label}, fleet mode check:** over the measured levels its {Replicas} replicas switched to local mode {Fallbacks:F0} times for want of Redis and {Degraded:F0} {(Degraded == 1 ? "is" : "are")} in local mode at the end; {Acquires:F0} acquire calls to Redis for {requests:N0} requests{(Fallbacks == 0 && Degraded == 0 ? ": the row measures shared mode throughout." : ": **part of the row measures replicas balancing alone.**")}");
+}
