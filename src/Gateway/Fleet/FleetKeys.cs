@@ -11,7 +11,6 @@ internal sealed class FleetKeys
     public FleetKeys(string cluster)
     {
         var tag = "{gw:" + cluster + "}:";
-        Tag = tag;
         GrantedPrefix = tag + "granted:";
         All =
         [
@@ -24,9 +23,6 @@ internal sealed class FleetKeys
             tag + "replicas",
         ];
     }
-
-    /// <summary>The common prefix, <c>{gw:&lt;clusterId&gt;}:</c>.</summary>
-    public string Tag { get; }
 
     /// <summary>Prefix of each replica's <c>granted:&lt;replicaId&gt;</c> hash.</summary>
     public string GrantedPrefix { get; }

@@ -16,9 +16,6 @@ namespace Gateway.Fleet;
 /// </remarks>
 internal static class FleetScripts
 {
-    /// <summary>At most this many expired leases are swept per call, so one call's work stays bounded.</summary>
-    public const int SweepBatch = 100;
-
     private const string Prelude = """
         local K_LIMITS, K_TOTAL, K_LEASES, K_QUEUE, K_SEQ, K_TICKETS, K_REPLICAS =
           KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
@@ -52,7 +49,8 @@ internal static class FleetScripts
           return 0
         end
 
-        -- Leases of requests whose replica stopped renewing them (it died, or lost Redis) give their slots back.
+        -- Leases of requests whose replica stopped renewing them (it died, or lost Redis) give their slots back. At
+        -- most 100 per call, so one call's work stays bounded; the rest go in the next calls.
         local function sweep()
           local expired = redis.call('ZRANGEBYSCORE', K_LEASES, '-inf', now, 'LIMIT', 0, 100)
           for _, member in ipairs(expired) do

@@ -126,7 +126,9 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     /// <summary>
     /// Connects with the gateway's Redis defaults (<see cref="RedisConnection.Options"/>: 1 s timeouts unless the
     /// connection string sets them, reconnecting in the background) and returns a store that owns the connection.
-    /// Waits at most the connect timeout for a Redis that is down, then returns a store whose calls fail until it is up.
+    /// A Redis that is down costs at most the connect attempts (<c>connectRetry</c> × <c>connectTimeout</c>, 3 × 1 s;
+    /// a refused connection fails at once); the store's calls then fail until Redis is up, and the subscription is made
+    /// when it is.
     /// </summary>
     public static async Task<RedisFleetStore> ConnectAsync(
         string configuration, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, Action<string>? onRoundTrip = null)
