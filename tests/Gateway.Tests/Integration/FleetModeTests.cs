@@ -65,6 +65,13 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.True(localWaits.Count(w => w > 5) <= 1, $"waits at the upstream: {string.Join(", ", localWaits.Select(w => w.ToString("0.0")))} ms");
         Assert.All(localWaits, w => Assert.InRange(w, 0, 50));
 
+        foreach (var gateway in fleet)
+        {
+            // Shared mode throughout: no replica fell back to its own gate.
+            var scraped = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+            Assert.Equal(0, scraped.Sum("gateway_fleet_fallbacks_total", ("reason", "redis_unavailable")));
+        }
+
         var metrics = await Exposition.ScrapeAsync(_client, fleet[0].BaseAddress);
         Assert.Equal(0, metrics.Value("gateway_fleet_degraded"));
         Assert.Equal(3, metrics.Value("gateway_fleet_replicas"));
@@ -187,7 +194,9 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         });
         _configs.Add(config);
         var path = config.Write();
-        string[] fleet = fleetMode ? [$"--Gateway:Fleet:Redis={_redis!.Configuration}"] : [];
+        // A generous call timeout: on this loaded 2-core machine a Redis call can stall past the default 250 ms, and
+        // the replica would then (rightly) fall back to local mode, which is not what these tests look at.
+        string[] fleet = fleetMode ? [$"--Gateway:Fleet:Redis={_redis!.Configuration}", "--Gateway:Fleet:Timeout=00:00:02"] : [];
         var gateways = await Task.WhenAll(Enumerable.Range(0, count).Select(i => ServerProcess.StartGatewayAsync(
             ["--config", path, .. fleet, $"--Gateway:Fleet:ReplicaId=r{i}-{Guid.NewGuid():N}", .. args])));
         _processes.AddRange(gateways);
