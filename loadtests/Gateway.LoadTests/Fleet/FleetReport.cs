@@ -88,7 +88,9 @@ internal static class FleetReport
         }
     }
 
-    public static string Json(FleetOptions options, double excessMs, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped) =>
+    public static string Json(
+        FleetOptions options, double excessMs, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped,
+        IReadOnlyList<string> notes) =>
         JsonSerializer.Serialize(
             new
             {
@@ -104,6 +106,7 @@ internal static class FleetReport
                 Rows = rows,
                 Measures = measures,
                 Skipped = skipped,
+                Notes = notes,
             },
             JsonOptions);
 
@@ -126,12 +129,13 @@ internal static class FleetReport
 
     /// <summary>Writes fleet.md, fleet.json and the two plots; returns their paths.</summary>
     public static IReadOnlyList<string> Write(
-        FleetOptions options, string markdown, double excessMs, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped)
+        FleetOptions options, string markdown, double excessMs, IReadOnlyList<FleetRow> rows, IReadOnlyList<FleetMeasure> measures, IReadOnlyList<FleetSkipped> skipped,
+        IReadOnlyList<string> notes)
     {
         Directory.CreateDirectory(options.OutputDirectory);
         var stem = Path.Combine(options.OutputDirectory, "fleet");
         File.WriteAllText(stem + ".md", markdown);
-        File.WriteAllText(stem + ".json", Json(options, excessMs, rows, measures, skipped));
+        File.WriteAllText(stem + ".json", Json(options, excessMs, rows, measures, skipped, notes));
         File.WriteAllText(stem + "-mean.svg", Plot(rows, "Mean queueing", r => r.MeanQueueMs, r => r.Simulated.MeanQueueMs));
         File.WriteAllText(stem + "-p99.svg", Plot(rows, "p99 queueing", r => r.P99QueueMs, r => r.Simulated.P99QueueMs));
         return [stem + ".md", stem + ".json", stem + "-mean.svg", stem + "-p99.svg"];

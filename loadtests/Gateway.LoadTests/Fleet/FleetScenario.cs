@@ -24,7 +24,7 @@ internal static class FleetScenario
     {
         var started = TimeProvider.System.GetTimestamp();
         var setups = options.Systems.Select(FleetSetups.Get).ToList();
-        var (measures, skipped, checks, excessMs) = await MeasureAsync(options, setups);
+        var (measures, skipped, checks, pings, excessMs) = await MeasureAsync(options, setups);
 
         // After every process has stopped, so the simulator takes no CPU from the measurement.
         Console.Error.WriteLine(Invariant($"fleet: simulating {setups.Count} set-ups × {options.Utilizations.Count} levels, {FleetSimulation.Requests:N0} requests each …"));
@@ -40,11 +40,12 @@ internal static class FleetScenario
         IReadOnlyList<FleetSkipped> skips = [.. skipped.Select(s => new FleetSkipped(s.Setup.Id, s.Setup.Label, s.Reason, simulated[s.Setup.Id]))];
 
         IReadOnlyList<string> notes = [.. checks.Select(c => c.Check.Describe(
-            FleetSetups.Get(c.Setup).Label, measures.Where(m => m.Setup == c.Setup).Sum(m => m.Requests)))];
+            FleetSetups.Get(c.Setup).Label, measures.Where(m => m.Setup == c.Setup).Sum(m => m.Requests))),
+            .. pings.Count > 0 ? [FleetRedisPing.Describe(pings)] : Array.Empty<string>()];
         var markdown = FleetReport.Markdown(options, rows, measures, skips, notes);
         Console.WriteLine();
         Console.Write(markdown);
-        var written = FleetReport.Write(options, markdown, excessMs, rows, measures, skips);
+        var written = FleetReport.Write(options, markdown, excessMs, rows, measures, skips, notes);
         Console.WriteLine($"Written: {string.Join(", ", written)}");
         Console.Error.WriteLine(Invariant($"fleet: done in {TimeProvider.System.GetElapsedTime(started).TotalSeconds:F0} s"));
         return 0;
@@ -69,6 +70,7 @@ internal static class FleetScenario
         IReadOnlyList<FleetMeasure> Measures,
         IReadOnlyList<(FleetSetup Setup, string Reason)> Skipped,
         IReadOnlyList<(string Setup, FleetModeCheck Check)> Checks,
+        IReadOnlyList<FleetRedisPing> Pings,
         double ExcessMs)> MeasureAsync(
         FleetOptions options, IReadOnlyList<FleetSetup> setups)
     {
@@ -76,6 +78,7 @@ internal static class FleetScenario
         var running = new List<(FleetSetup Setup, SweepSystem System)>();
         var skipped = new List<(FleetSetup, string)>();
         var measures = new List<FleetMeasure>();
+        var pings = new List<FleetRedisPing>();
         RedisServer? redis = null;
         var excessMs = 0.0;
         try
@@ -137,8 +140,15 @@ internal static class FleetScenario
                     Console.Error.WriteLine(Invariant(
                         $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s (asked mean {askedMeanMs:F1} ms) to each of {systems.Count} set-ups for {options.Seconds} s …"));
                     var cpuBefore = CpuSettle.Read();
+                    using var stopPing = new CancellationTokenSource();
+                    var ping = fleets.Count > 0 ? RedisPing.RunAsync(redis!.Port, TimeProvider.System, stopPing.Token) : null;
                     var (result, _) = await UlqSweepScenario.RunLevelAsync(
                         generator, systems, service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader]);
+                    await stopPing.CancelAsync();
+                    if (ping is not null)
+                    {
+                        pings.Add(new FleetRedisPing(utilization, round + 1, await ping));
+                    }
                     var idle = cpuBefore is { } b && CpuSettle.Read() is { } a ? CpuSettle.IdleShare(b, a) : double.NaN;
                     Console.Error.WriteLine(Invariant($"  CPUs {FleetReport.Pct(idle)} idle over the level"));
                     foreach (var ((setup, _), target) in running.Zip(result.Targets))
@@ -153,7 +163,7 @@ internal static class FleetScenario
 
             var after = await Task.WhenAll(fleets.Select(f => FleetModeCheck.ReadAsync(f.System.Target.Urls, metricsClient)));
             IReadOnlyList<(string, FleetModeCheck)> checks = [.. fleets.Select((f, i) => (f.Setup.Id, after[i].Since(before[i])))];
-            return (measures, skipped, checks, excessMs);
+            return (measures, skipped, checks, pings, excessMs);
         }
         finally
         {

@@ -83,7 +83,7 @@ public sealed class FleetReportTests
     [Fact]
     public void Json_KeepsRatiosAndNaNInSnakeCase()
     {
-        using var json = JsonDocument.Parse(FleetReport.Json(FleetOptions.Default, 1.5, [Ours3], [], []));
+        using var json = JsonDocument.Parse(FleetReport.Json(FleetOptions.Default, 1.5, [Ours3], [], [], ["- a note"]));
 
         var row = json.RootElement.GetProperty("rows")[0];
         Assert.Equal(1.25, row.GetProperty("mean_ratio").GetDouble());
@@ -91,6 +91,7 @@ public sealed class FleetReportTests
         Assert.Equal(49, row.GetProperty("simulated").GetProperty("mean_queue_ms").GetDouble());
         Assert.Equal(1.5, json.RootElement.GetProperty("slot_excess_ms").GetDouble());
         Assert.Equal(FleetOptions.Default.CommandLine, json.RootElement.GetProperty("command").GetString());
+        Assert.Equal("- a note", json.RootElement.GetProperty("notes")[0].GetString());
     }
 
     [Fact]
