@@ -63,7 +63,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
         };
         var status = _status;
         _store = Task.Run(() => RedisFleetStore.ConnectAsync(
-            _options.Redis, settings, OnGrant, time, new Random(), operation => status.RecordRoundTrip(operation)));
+            _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), operation => status.RecordRoundTrip(operation)));
     }
 
     public bool Enabled => _options.Enabled;
@@ -80,7 +80,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     /// Asks the fleet for a slot. A queued request then waits in <see cref="WaitForGrantAsync"/>. Throws
     /// <see cref="FleetStoreException"/> (after switching to local mode) when Redis fails or is slow.
     /// </summary>
-    public async Task<FleetAcquireResult> AcquireAsync(
+    public async Task<(FleetAcquireResult Result, Task<string?> Grant)> AcquireAsync(
         string cluster, string leaseId, TimeSpan maxWait, int maxQueueLength, IReadOnlyList<FleetCandidate> candidates, CancellationToken aborted)
     {
         var store = Store();
@@ -109,7 +109,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             _waiters.TryRemove(leaseId, out _);
         }
 
-        return result;
+        return (result, waiter.Task);
     }
 
     /// <summary>
@@ -118,16 +118,11 @@ internal sealed partial class FleetCoordinator : BackgroundService
     /// client abort), the ticket leaves the fleet's queue; a grant made meanwhile is returned all the same, and the
     /// caller uses or releases it.
     /// </summary>
-    public async Task<string?> WaitForGrantAsync(string cluster, string leaseId, CancellationToken cancellationToken)
+    public async Task<string?> WaitForGrantAsync(string cluster, string leaseId, Task<string?> grant, CancellationToken cancellationToken)
     {
-        if (!_waiters.TryGetValue(leaseId, out var waiter))
-        {
-            return null;
-        }
-
         try
         {
-            return await waiter.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            return await grant.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -143,7 +138,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             }
 
             _waiters.TryRemove(leaseId, out _);
-            if (waiter.Task.IsCompletedSuccessfully && waiter.Task.Result is { } granted)
+            if (grant.IsCompletedSuccessfully && grant.Result is { } granted)
             {
                 return granted;
             }
@@ -235,7 +230,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
                 replicas = Math.Max(replicas, result.LiveReplicas);
                 foreach (var grant in result.Unacknowledged)
                 {
-                    OnGrant(grant);
+                    OnGrant(grant, "heartbeat");
                 }
             }
 
@@ -253,10 +248,14 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
     }
 
-    private void OnGrant(FleetGrant grant)
+    private void OnGrant(FleetGrant grant, string via)
     {
+        _status!.RecordGrant(via);
         _acknowledged.GetOrAdd(grant.Cluster, static _ => new ConcurrentQueue<string>()).Enqueue(grant.TicketId);
-        if (_waiters.TryGetValue(grant.TicketId, out var waiter))
+
+        // Taken out at once: the same grant comes again from the heartbeat until acknowledged, and must then find no
+        // waiter (and the lease held), not release a slot its request is still using.
+        if (_waiters.TryRemove(grant.TicketId, out var waiter))
         {
             // Held before the waiter resumes, so its release always finds the lease.
             Hold(grant.Cluster, grant.TicketId, grant.Destination);

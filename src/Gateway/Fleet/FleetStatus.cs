@@ -14,6 +14,7 @@ internal sealed class FleetStatus
 
     private readonly Counter<long> _roundTrips;
     private readonly Counter<long> _fallbacks;
+    private readonly Counter<long> _grants;
     private int _degraded;
     private int _replicas;
 
@@ -27,6 +28,8 @@ internal sealed class FleetStatus
             "gateway.fleet.replicas", () => Volatile.Read(ref _replicas), "{replica}", "Live replicas in the fleet, as of the last heartbeat.");
         _roundTrips = meter.CreateCounter<long>("gateway.fleet.redis.round_trips", "{call}", "Calls to the fleet's Redis, by operation.");
         _fallbacks = meter.CreateCounter<long>("gateway.fleet.fallbacks", "{event}", "Switches from shared to local mode, by reason.");
+        _grants = meter.CreateCounter<long>(
+            "gateway.fleet.grants", "{grant}", "Slots the fleet gave to this replica's waiting requests, by how the grant arrived (pubsub, heartbeat).");
     }
 
     public bool Degraded => Volatile.Read(ref _degraded) == 1;
@@ -51,6 +54,8 @@ internal sealed class FleetStatus
         Volatile.Write(ref _replicas, replicas);
         return Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1;
     }
+
+    public void RecordGrant(string via) => _grants.Add(1, new KeyValuePair<string, object?>("via", via));
 
     public void RecordRoundTrip(string operation) => _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", operation));
 }

@@ -241,9 +241,10 @@ internal sealed class ClusterGate
 
         var leaseId = fleet.NextLeaseId();
         FleetAcquireResult acquired;
+        Task<string?> grant;
         try
         {
-            acquired = await fleet.AcquireAsync(ClusterId, leaseId, settings.QueueTimeout, settings.Core.MaxQueueLength, offered, aborted).ConfigureAwait(false);
+            (acquired, grant) = await fleet.AcquireAsync(ClusterId, leaseId, settings.QueueTimeout, settings.Core.MaxQueueLength, offered, aborted).ConfigureAwait(false);
         }
         catch (FleetStoreException)
         {
@@ -262,7 +263,7 @@ internal sealed class ClusterGate
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
             try
             {
-                destination = await fleet.WaitForGrantAsync(ClusterId, leaseId, linked.Token).ConfigureAwait(false);
+                destination = await fleet.WaitForGrantAsync(ClusterId, leaseId, grant, linked.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
