@@ -12,6 +12,12 @@ internal static class FleetReport
     /// <summary>Measured and target load further apart than this make a level suspect, and the report says so.</summary>
     public const double LoadTolerance = 0.03;
 
+    /// <summary>
+    /// Less idle CPU than this over a level means something besides the benchmark ran (it leaves about half of two cores
+    /// idle on its own), and the report says so.
+    /// </summary>
+    public const double BusyMachineIdleShare = 0.2;
+
     private static readonly JsonSerializerOptions JsonOptions = new()
     {
         WriteIndented = true,
@@ -83,6 +89,11 @@ internal static class FleetReport
             var warning = Math.Abs(ran - level.Key) > LoadTolerance
                 ? Invariant($" **That is more than {LoadTolerance * 100:F0} points from the target: read this level with care.**")
                 : "";
+            if (idle < BusyMachineIdleShare)
+            {
+                warning += " **Something else used the cores: these figures describe a busy machine more than the balancers.**";
+            }
+
             yield return Invariant(
                 $"- **Load check, {Pct(level.Key)}:** {rate:F1} arrivals/s × {service:F1} ms mean app time / {FleetOptions.Upstreams * FleetOptions.Slots} slots = {Pct(ran, 1)} busy (set-ups {Pct(low, 1)}–{Pct(high, 1)}); the CPUs were {Pct(idle)} idle over the level (about half is this benchmark alone on 2 cores; near 0 means something else competed).{warning}");
         }

@@ -55,14 +55,18 @@ public sealed class FleetReportTests
 
         Assert.StartsWith("- **Load check, 80%:** 64.0 arrivals/s × 200.0 ms mean app time / 16 slots = 72.0% busy (set-ups 70.0%–74.0%); the CPUs were 2% idle", line, StringComparison.Ordinal);
         Assert.Contains("read this level with care", line, StringComparison.Ordinal);
+        Assert.Contains("Something else used the cores", line, StringComparison.Ordinal);
     }
 
     [Fact]
     public void LoadCheck_LevelOnTarget_DoesNotWarn()
     {
-        FleetMeasure[] measures = [FleetMeasureTests.Measure("ours-3", 1, 0.79)];
+        FleetMeasure[] measures = [FleetMeasureTests.Measure("ours-3", 1, 0.79) with { CpuIdleShare = 0.45 }];
 
-        Assert.DoesNotContain("care", Assert.Single(FleetReport.LoadCheck([Ours3], measures)), StringComparison.Ordinal);
+        var line = Assert.Single(FleetReport.LoadCheck([Ours3], measures));
+
+        Assert.DoesNotContain("care", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Something else", line, StringComparison.Ordinal);
     }
 
     [Fact]
