@@ -35,7 +35,8 @@ internal sealed record SimulateOptions
           --warmup F            share of each row's first requests not measured (default 0.05)
           --seed S              seed of every random stream (default 1)
           --rtt DURATION        balancer <-> upstream round trip, half each way (default 0.5ms)
-          --store-rtt DURATION  replica <-> Redis round trip for the Fleet policy, half each way (default 0.3ms)
+          --store-rtt SPEC      replica <-> Redis round trip for the Fleet policy, drawn for every leg, half each
+                                way: a duration, or a distribution as for --service (default 0.3ms)
           --json                print a JSON array of rows instead of the table
 
         """;
@@ -62,7 +63,9 @@ internal sealed record SimulateOptions
 
     public TimeSpan RoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.5);
 
-    public TimeSpan StoreRoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.3);
+    public string StoreRoundTripSpec { get; init; } = "0.3ms";
+
+    public IServiceTimeDistribution StoreRoundTrip { get; init; } = new ConstantServiceTime(TimeSpan.FromMilliseconds(0.3));
 
     public bool Json { get; init; }
 
@@ -98,7 +101,7 @@ internal sealed record SimulateOptions
                 "--warmup" => options with { Warmup = ParseWarmup(value) },
                 "--seed" => options with { Seed = ParseInt(name, value, int.MinValue, int.MaxValue) },
                 "--rtt" => options with { RoundTrip = ParseRoundTrip(name, value) },
-                "--store-rtt" => options with { StoreRoundTrip = ParseRoundTrip(name, value) },
+                "--store-rtt" => options with { StoreRoundTripSpec = value.Trim(), StoreRoundTrip = ParseStoreRoundTrip(value) },
                 _ => throw new ArgumentException($"unknown option '{name}'; see 'loadtests/run.sh simulate --help'"),
             };
         }
@@ -144,7 +147,7 @@ internal sealed record SimulateOptions
             CultureInfo.InvariantCulture,
             $"loadtests/run.sh simulate --upstreams {Upstreams} --slots {Slots} --replicas {Replicas} --policy {policies} "
             + $"--service {ShellQuote(ServiceSpec)} --utilization {string.Join(',', Utilizations.Select(u => u.ToString("R", CultureInfo.InvariantCulture)))} "
-            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms --store-rtt {StoreRoundTrip.TotalMilliseconds:R}ms");
+            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms --store-rtt {ShellQuote(StoreRoundTripSpec)}");
         return Json ? text + " --json" : text;
     }
 
@@ -203,6 +206,18 @@ internal sealed record SimulateOptions
         ServiceTimeSpec.TryParseDuration(value, out var rtt)
             ? rtt
             : throw new ArgumentException($"{name} must be a duration such as 0.5ms, 200us or 1s (at most 600s), got '{value}'");
+
+    private static IServiceTimeDistribution ParseStoreRoundTrip(string value)
+    {
+        if (ServiceTimeSpec.TryParseDuration(value, out var constant))
+        {
+            return new ConstantServiceTime(constant);
+        }
+
+        return ServiceTimeSpec.TryParse(value, out var distribution, out var error)
+            ? distribution
+            : throw new ArgumentException($"--store-rtt must be a duration such as 0.3ms or a distribution such as lognormal:mean=1.8ms,sigma=1.9; {error}");
+    }
 
     private static string ShellQuote(string text) =>
         text.All(c => char.IsAsciiLetterOrDigit(c) || c is ':' or '=' or ',' or '.' or '_' or '-')

@@ -21,9 +21,11 @@ internal sealed class Simulation
     private const int ServiceStream = 1;
     private const int ReplicaStream = 2;
     private const int PolicyStream = 3;
+    private const int StoreStream = 4;
 
     private readonly SimulationScenario _scenario;
     private readonly IServiceTimeDistribution _service;
+    private readonly FastRandom _storeTrips;
     private readonly double _halfRoundTrip;
     private readonly IBalancer _balancer;
     private readonly EventHeap _heap = new();
@@ -76,6 +78,7 @@ internal sealed class Simulation
         }
 
         PolicyRandom = FastRandom.ForStream(scenario.Seed, PolicyStream);
+        _storeTrips = FastRandom.ForStream(scenario.Seed, StoreStream);
         _balancer = BalancingPolicies.Create(scenario.Policy, this);
     }
 
@@ -85,8 +88,8 @@ internal sealed class Simulation
 
     public int Replicas => _scenario.Replicas;
 
-    /// <summary>Replica ↔ Redis round trip in seconds, for fleet mode.</summary>
-    public double StoreRoundTrip => _scenario.StoreRoundTrip.TotalSeconds;
+    /// <summary>One leg (half a round trip) between a replica and Redis in fleet mode, in seconds, drawn from its own stream.</summary>
+    public double NextStoreLeg() => _scenario.StoreRoundTrip.Sample(_storeTrips).TotalSeconds / 2;
 
     /// <summary>Simulated time in seconds.</summary>
     public double Now => _now;

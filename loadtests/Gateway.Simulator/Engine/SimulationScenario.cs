@@ -30,8 +30,11 @@ internal sealed record SimulationScenario
     /// <summary>Balancer ↔ upstream round trip; each direction takes half.</summary>
     public TimeSpan RoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.5);
 
-    /// <summary>Replica ↔ Redis round trip in fleet mode; each direction takes half.</summary>
-    public TimeSpan StoreRoundTrip { get; init; } = TimeSpan.FromMilliseconds(0.3);
+    /// <summary>
+    /// Replica ↔ Redis round trip in fleet mode, drawn afresh for every leg, each of which takes half its draw: a
+    /// constant, or a distribution for a store (or a machine) whose trips sometimes stall.
+    /// </summary>
+    public IServiceTimeDistribution StoreRoundTrip { get; init; } = new ConstantServiceTime(TimeSpan.FromMilliseconds(0.3));
 
     /// <summary>The share of requests, from the start, that run but are not measured.</summary>
     public double WarmupFraction { get; init; } = 0.05;

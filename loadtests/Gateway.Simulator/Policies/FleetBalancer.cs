@@ -21,12 +21,10 @@ internal sealed class FleetBalancer : IBalancer
     private readonly GateCore<int> _core;
     private readonly DestinationLoad[] _candidates;
     private readonly List<GateCore<int>.Grant> _grants = [];
-    private readonly double _halfStoreTrip;
 
     public FleetBalancer(Simulation simulation)
     {
         _simulation = simulation;
-        _halfStoreTrip = simulation.StoreRoundTrip / 2;
         _core = new GateCore<int>(new GateSettings(), new Random(simulation.PolicyRandom.Next(int.MaxValue)), (long)TicksPerSecond);
         _candidates = new DestinationLoad[simulation.Upstreams];
         for (var upstream = 0; upstream < _candidates.Length; upstream++)
@@ -40,10 +38,14 @@ internal sealed class FleetBalancer : IBalancer
 
     public void OnArrival(int id) => Later(id, AcquireAtStore);
 
-    public void OnResponse(int id) => Later(id, ReleaseAtStore);
+    // The release carries the destination, not the request: the request's id is reused as soon as it completes, and
+    // with trips that vary a newer request can be granted (and its Upstream set) before this release reaches the store.
+    public void OnResponse(int id) => Later(_simulation.Request(id).Upstream, ReleaseAtStore);
 
-    public void OnTimer(int id, int kind)
+    /// <summary><paramref name="key"/> is a request id, or for <see cref="ReleaseAtStore"/> the destination freed.</summary>
+    public void OnTimer(int key, int kind)
     {
+        var id = key;
         switch (kind)
         {
             case AcquireAtStore:
@@ -58,7 +60,7 @@ internal sealed class FleetBalancer : IBalancer
                 _simulation.Dispatch(id, _simulation.Request(id).Upstream);
                 break;
             case ReleaseAtStore:
-                _core.Release(_candidates[_simulation.Request(id).Upstream], Now);
+                _core.Release(_candidates[key], Now);
                 _grants.Clear();
                 _core.Dispatch(Now, _grants);
                 foreach (var grant in _grants)
@@ -76,6 +78,6 @@ internal sealed class FleetBalancer : IBalancer
         Later(id, GrantAtReplica);
     }
 
-    /// <summary>Half a store round trip from now; the simulation's timer carries the request and the step.</summary>
-    private void Later(int id, int kind) => _simulation.ScheduleTimer(id, _simulation.Now + _halfStoreTrip, kind);
+    /// <summary>One leg to or from the store from now; the simulation's timer carries the key and the step.</summary>
+    private void Later(int key, int kind) => _simulation.ScheduleTimer(key, _simulation.Now + _simulation.NextStoreLeg(), kind);
 }

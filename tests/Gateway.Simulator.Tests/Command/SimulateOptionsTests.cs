@@ -1,5 +1,6 @@
 using Gateway.Simulator.Command;
 using Gateway.Simulator.Policies;
+using ServiceTimes;
 
 namespace Gateway.Simulator.Tests.Command;
 
@@ -104,6 +105,25 @@ public sealed class SimulateOptionsTests
 
         Assert.Contains("--replicas", error.Message);
         Assert.Contains("--upstreams", error.Message);
+    }
+
+    [Fact]
+    public void Parse_StoreRoundTripDistribution_DrawsFromItAndRoundTrips()
+    {
+        var options = SimulateOptions.Parse(["--store-rtt", "lognormal:mean=1.8ms,sigma=1.9"]);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1.8), options.StoreRoundTrip.Mean);
+        Assert.IsNotType<ConstantServiceTime>(options.StoreRoundTrip);
+        Assert.Contains("--store-rtt lognormal:mean=1.8ms,sigma=1.9", options.ToCommandLine());
+        Assert.Equal(options.StoreRoundTrip, SimulateOptions.Parse(["--store-rtt", "lognormal:mean=1.8ms,sigma=1.9"]).StoreRoundTrip);
+    }
+
+    [Fact]
+    public void Parse_BadStoreRoundTrip_ThrowsNamingTheOption()
+    {
+        var error = Assert.Throws<ArgumentException>(() => SimulateOptions.Parse(["--store-rtt", "soon"]));
+
+        Assert.StartsWith("--store-rtt", error.Message);
     }
 
     [Fact]
