@@ -63,7 +63,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
         };
         var status = _status;
         _store = Task.Run(() => RedisFleetStore.ConnectAsync(
-            _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), operation => status.RecordRoundTrip(operation)));
+            _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), status));
     }
 
     public bool Enabled => _options.Enabled;

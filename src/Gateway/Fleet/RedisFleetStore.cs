@@ -63,7 +63,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     private readonly Random _random;
     private readonly Lock _randomSync = new();
     private readonly Action<FleetGrant> _onGrant;
-    private readonly Action<string>? _onRoundTrip;
+    private readonly IFleetStoreMetrics? _metrics;
     private readonly ConcurrentDictionary<string, FleetKeys> _keys = new(StringComparer.Ordinal);
     private readonly RedisChannel _channel;
     private readonly Action<RedisChannel, RedisValue> _handler;
@@ -82,15 +82,15 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     /// </param>
     /// <param name="time">The clock: every call passes its time to Redis as <c>now</c>, and times out by it.</param>
     /// <param name="random">The source of tie-breaking numbers; seed it for repeatable runs.</param>
-    /// <param name="onRoundTrip">Called once per command sent to Redis, with the operation's name, for a metric.</param>
+    /// <param name="metrics">Told of every command sent to Redis and of every call's duration, for the metrics.</param>
     public RedisFleetStore(
-        IConnectionMultiplexer redis, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, Action<string>? onRoundTrip = null)
-        : this(redis, ownsConnection: false, settings, onGrant, time, random, onRoundTrip)
+        IConnectionMultiplexer redis, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics = null)
+        : this(redis, ownsConnection: false, settings, onGrant, time, random, metrics)
     {
     }
 
     private RedisFleetStore(
-        IConnectionMultiplexer redis, bool ownsConnection, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, Action<string>? onRoundTrip)
+        IConnectionMultiplexer redis, bool ownsConnection, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics)
     {
         CheckId(settings.ReplicaId, nameof(settings));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.LeaseTime, TimeSpan.Zero, nameof(settings));
@@ -102,7 +102,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         _onGrant = onGrant;
         _time = time;
         _random = random;
-        _onRoundTrip = onRoundTrip;
+        _metrics = metrics;
         _channel = RedisChannel.Literal(GrantChannelPrefix + settings.ReplicaId);
         _handler = OnMessage;
         Subscribed = SubscribeAsync();
@@ -131,10 +131,10 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     /// when it is.
     /// </summary>
     public static async Task<RedisFleetStore> ConnectAsync(
-        string configuration, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, Action<string>? onRoundTrip = null)
+        string configuration, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics = null)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(configuration));
-        return new RedisFleetStore(redis, ownsConnection: true, settings, onGrant, time, random, onRoundTrip);
+        return new RedisFleetStore(redis, ownsConnection: true, settings, onGrant, time, random, metrics);
     }
 
     /// <summary>
@@ -290,10 +290,13 @@ internal sealed class RedisFleetStore : IAsyncDisposable
 
     private async Task<RedisResult> RunAsync(string operation, RedisScript script, string cluster, List<RedisValue> values, CancellationToken cancellationToken)
     {
+        var started = _time.GetTimestamp();
         try
         {
-            return await script.EvaluateAsync(_redis.GetDatabase(), Keys(cluster).All, [.. values], () => CountRoundTrip(operation))
+            var result = await script.EvaluateAsync(_redis.GetDatabase(), Keys(cluster).All, [.. values], () => CountRoundTrip(operation))
                 .WaitAsync(_settings.Timeout, _time, cancellationToken);
+            _metrics?.RecordCall(operation, _time.GetElapsedTime(started));
+            return result;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -309,7 +312,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     private void CountRoundTrip(string operation)
     {
         Interlocked.Increment(ref _roundTrips);
-        _onRoundTrip?.Invoke(operation);
+        _metrics?.RecordRoundTrip(operation);
     }
 
     private async Task<bool> SubscribeAsync()

@@ -13,6 +13,13 @@ public sealed class FleetModeCheckTests
         gateway_fleet_degraded_other 7
         gateway_fleet_redis_round_trips_total{operation="acquire"} 1500
         gateway_fleet_redis_round_trips_total{operation="release"} 1498
+        gateway_fleet_redis_duration_seconds_bucket{operation="acquire",le="+Inf"} 1500
+        gateway_fleet_redis_duration_seconds_sum{operation="acquire"} 3
+        gateway_fleet_redis_duration_seconds_count{operation="acquire"} 1500
+        gateway_fleet_redis_duration_seconds_sum{operation="release"} 1
+        gateway_fleet_redis_duration_seconds_count{operation="release"} 500
+        gateway_fleet_redis_duration_seconds_sum{operation="heartbeat"} 9
+        gateway_fleet_redis_duration_seconds_count{operation="heartbeat"} 10
         """;
 
     [Fact]
@@ -27,9 +34,21 @@ public sealed class FleetModeCheckTests
     [Fact]
     public void Since_SubtractsTheCountersAndKeepsTheGauge()
     {
-        var check = new FleetModeCheck(3, 2, 1, 9000).Since(new FleetModeCheck(3, 2, 0, 1000));
+        var check = new FleetModeCheck(3, 2, 1, 9000, 2000, 5).Since(new FleetModeCheck(3, 2, 0, 1000, 1000, 4));
 
-        Assert.Equal(new FleetModeCheck(3, 0, 1, 8000), check);
+        Assert.Equal(new FleetModeCheck(3, 0, 1, 8000, 1000, 1), check);
+        Assert.Equal(1.0, check.MeanCallMs, 9);
+    }
+
+    [Fact]
+    public void Of_TimesAcquireAndReleaseCallsOnly()
+    {
+        var check = FleetModeCheck.Of([Exposition]);
+
+        Assert.Equal(2000, check.Calls);
+        Assert.Equal(4, check.CallSeconds);
+        Assert.Equal(2.0, check.MeanCallMs, 9);
+        Assert.Contains("an acquire or release call took 2.00 ms on average", check.Describe("x", 2000), StringComparison.Ordinal);
     }
 
     [Fact]
