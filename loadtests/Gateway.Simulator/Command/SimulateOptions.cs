@@ -37,6 +37,8 @@ internal sealed record SimulateOptions
           --rtt DURATION        balancer <-> upstream round trip, half each way (default 0.5ms)
           --store-rtt SPEC      replica <-> Redis round trip for the Fleet policy, drawn for every leg, half each
                                 way: a duration, or a distribution as for --service (default 0.3ms)
+          --fleet-reserve N     slots each Fleet replica may keep for its next arrivals while nobody waits,
+                                as Gateway:Fleet:Reserve (default 2; 0: none)
           --json                print a JSON array of rows instead of the table
 
         """;
@@ -66,6 +68,8 @@ internal sealed record SimulateOptions
     public string StoreRoundTripSpec { get; init; } = "0.3ms";
 
     public IServiceTimeDistribution StoreRoundTrip { get; init; } = new ConstantServiceTime(TimeSpan.FromMilliseconds(0.3));
+
+    public int FleetReserve { get; init; } = 2;
 
     public bool Json { get; init; }
 
@@ -102,6 +106,7 @@ internal sealed record SimulateOptions
                 "--seed" => options with { Seed = ParseInt(name, value, int.MinValue, int.MaxValue) },
                 "--rtt" => options with { RoundTrip = ParseRoundTrip(name, value) },
                 "--store-rtt" => options with { StoreRoundTripSpec = value.Trim(), StoreRoundTrip = ParseStoreRoundTrip(value) },
+                "--fleet-reserve" => options with { FleetReserve = ParseInt(name, value, 0, MaxSlots) },
                 _ => throw new ArgumentException($"unknown option '{name}'; see 'loadtests/run.sh simulate --help'"),
             };
         }
@@ -136,6 +141,7 @@ internal sealed record SimulateOptions
             Seed = Seed,
             RoundTrip = RoundTrip,
             StoreRoundTrip = StoreRoundTrip,
+            FleetReserve = FleetReserve,
             WarmupFraction = Warmup,
         };
 
@@ -147,7 +153,7 @@ internal sealed record SimulateOptions
             CultureInfo.InvariantCulture,
             $"loadtests/run.sh simulate --upstreams {Upstreams} --slots {Slots} --replicas {Replicas} --policy {policies} "
             + $"--service {ShellQuote(ServiceSpec)} --utilization {string.Join(',', Utilizations.Select(u => u.ToString("R", CultureInfo.InvariantCulture)))} "
-            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms --store-rtt {ShellQuote(StoreRoundTripSpec)}");
+            + $"--requests {Requests} --warmup {Warmup:R} --seed {Seed} --rtt {RoundTrip.TotalMilliseconds:R}ms --store-rtt {ShellQuote(StoreRoundTripSpec)} --fleet-reserve {FleetReserve}");
         return Json ? text + " --json" : text;
     }
 

@@ -88,6 +88,9 @@ internal sealed class Simulation
 
     public int Replicas => _scenario.Replicas;
 
+    /// <summary>Slots each fleet replica may keep for its next arrivals (<see cref="SimulationScenario.FleetReserve"/>).</summary>
+    public int FleetReserve => _scenario.FleetReserve;
+
     /// <summary>One leg (half a round trip) between a replica and Redis in fleet mode, in seconds, drawn from its own stream.</summary>
     public double NextStoreLeg() => _scenario.StoreRoundTrip.Sample(_storeTrips).TotalSeconds / 2;
 

@@ -36,6 +36,12 @@ internal sealed record SimulationScenario
     /// </summary>
     public IServiceTimeDistribution StoreRoundTrip { get; init; } = new ConstantServiceTime(TimeSpan.FromMilliseconds(0.3));
 
+    /// <summary>
+    /// Slots each replica may keep after their requests finish, for its next arrivals to take without a store trip,
+    /// in fleet mode (the gateway's <c>Gateway:Fleet:Reserve</c>, default 2); 0 keeps none.
+    /// </summary>
+    public int FleetReserve { get; init; } = 2;
+
     /// <summary>The share of requests, from the start, that run but are not measured.</summary>
     public double WarmupFraction { get; init; } = 0.05;
 

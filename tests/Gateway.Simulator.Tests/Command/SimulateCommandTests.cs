@@ -21,7 +21,7 @@ public sealed class SimulateCommandTests
         Assert.Contains("| 2 | 3 × 4 | 0.80 |", rows[^1]);
         Assert.Equal(
             "Reproduce: loadtests/run.sh simulate --upstreams 3 --slots 4 --replicas 2 --policy RandomDirect,ConcurrencyAware "
-            + "--service exp:mean=100ms --utilization 0.5,0.8 --requests 20000 --warmup 0.05 --seed 1 --rtt 0.5ms --store-rtt 0.3ms",
+            + "--service exp:mean=100ms --utilization 0.5,0.8 --requests 20000 --warmup 0.05 --seed 1 --rtt 0.5ms --store-rtt 0.3ms --fleet-reserve 2",
             lines[^1]);
         Assert.Contains("simulated requests/s", diagnostics);
     }

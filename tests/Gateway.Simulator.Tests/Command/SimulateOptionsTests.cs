@@ -131,7 +131,7 @@ public sealed class SimulateOptionsTests
     {
         Assert.Equal(
             "loadtests/run.sh simulate --upstreams 1 --slots 12 --replicas 1 --policy all --service exp:mean=100ms "
-            + "--utilization 0.5,0.7,0.9 --requests 1000000 --warmup 0.05 --seed 1 --rtt 0.5ms --store-rtt 0.3ms",
+            + "--utilization 0.5,0.7,0.9 --requests 1000000 --warmup 0.05 --seed 1 --rtt 0.5ms --store-rtt 0.3ms --fleet-reserve 2",
             SimulateOptions.Parse([]).ToCommandLine());
     }
 
@@ -146,6 +146,6 @@ public sealed class SimulateOptionsTests
         var line = options.ToCommandLine();
         Assert.Contains("--policy LeastOutstanding,RoundRobin ", line);
         Assert.Contains("--service 'lognormal:mean=20ms, sigma=1' ", line);
-        Assert.Contains("--rtt 0.25ms --store-rtt 0.3ms --json", line);
+        Assert.Contains("--rtt 0.25ms --store-rtt 0.3ms --fleet-reserve 2 --json", line);
     }
 }
