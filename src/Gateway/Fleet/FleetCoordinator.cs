@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
+using Gateway.Balancing;
 using Gateway.Configuration;
 using Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
@@ -13,6 +14,12 @@ namespace Gateway.Fleet;
 /// <see cref="ClusterGate"/> of a <c>ConcurrencyAware</c> cluster asks it first while it is <see cref="Active"/>.
 /// </summary>
 /// <remarks>
+/// <para>
+/// Reserves (<see cref="FleetOptions.Reserve"/>): the replica holds up to that many slots per cluster in a
+/// <see cref="ReservePool{TSlot}"/>, kept from its finished requests or topped up in the background while nobody waits
+/// in the fleet, and its arrivals take one without a Redis trip. A request that has to wait in the fleet's queue asks
+/// every holder, over pub/sub, for one back (see <see cref="ReservePool{TSlot}"/> for the protocol).
+/// </para>
 /// Local mode is the gate without fleet mode: each replica counts its own requests against the full limit, and load
 /// reports break ties. It measured better in the simulator than a per-replica share of each limit (see README). A
 /// failed or slow call switches to it at once; the next heartbeat that succeeds switches back. Requests admitted in
@@ -33,6 +40,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private readonly ConcurrentDictionary<string, FleetLease> _leases = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _leaseClusters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _acknowledged = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, ReservePool<FleetLease>> _reserves = new(StringComparer.OrdinalIgnoreCase);
     private readonly Task<RedisFleetStore>? _store;
     private long _counter;
 
@@ -62,8 +70,9 @@ internal sealed partial class FleetCoordinator : BackgroundService
             Timeout = _options.Timeout,
         };
         var status = _status;
+        status.ObserveReserve(() => _reserves.Values.Sum(p => p.Count));
         _store = Task.Run(() => RedisFleetStore.ConnectAsync(
-            _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), status));
+            _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), status, OnReclaim));
     }
 
     public bool Enabled => _options.Enabled;
@@ -103,6 +112,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
         {
             _waiters.TryRemove(leaseId, out _);
             Hold(cluster, leaseId, result.Destination!);
+            _status!.RecordSlotTaken("redis");
         }
         else if (result.Kind == FleetAcquireKind.QueueFull)
         {
@@ -122,7 +132,13 @@ internal sealed partial class FleetCoordinator : BackgroundService
     {
         try
         {
-            return await grant.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var destination = await grant.WaitAsync(cancellationToken).ConfigureAwait(false);
+            if (destination is not null)
+            {
+                _status!.RecordSlotTaken("redis");
+            }
+
+            return destination;
         }
         catch (OperationCanceledException)
         {
@@ -153,16 +169,62 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
     }
 
-    /// <summary>Gives a slot back to the fleet, off the request's path; a failure leaves the lease to expire.</summary>
-    public void Release(string cluster, string destination, string leaseId)
+    /// <summary>
+    /// A slot this replica holds for a reserve of the cluster's whose destination is among <paramref name="offered"/>:
+    /// the request takes it without asking Redis. Only in shared mode.
+    /// </summary>
+    public bool TryTakeReserve(string cluster, IReadOnlyList<FleetCandidate> offered, out FleetLease lease)
     {
-        _leases.TryRemove(leaseId, out _);
-        _leaseClusters.TryRemove(leaseId, out _);
-        if (_store is not { IsCompletedSuccessfully: true } connected)
+        if (Active && _reserves.TryGetValue(cluster, out var pool)
+            && pool.TryTake(slot => offered.Any(c => string.Equals(c.Destination, slot.Destination, StringComparison.OrdinalIgnoreCase)), out lease))
+        {
+            _status!.RecordSlotTaken("reserve");
+            return true;
+        }
+
+        lease = default;
+        return false;
+    }
+
+    /// <summary>
+    /// Fills the cluster's reserve up to <see cref="FleetOptions.Reserve"/> in the background, one call at a time,
+    /// from <paramref name="offered"/>; Redis grants slots only while nobody waits in the fleet.
+    /// </summary>
+    public void TopUp(string cluster, IReadOnlyList<FleetCandidate> offered)
+    {
+        if (!Active || _options.Reserve == 0)
         {
             return;
         }
 
+        var pool = Pool(cluster);
+        var wanted = pool.TryBeginTopUp();
+        if (wanted > 0)
+        {
+            _ = TopUpInBackground(Store(), pool, cluster, wanted, offered);
+        }
+    }
+
+    /// <summary>
+    /// Gives a slot back to the fleet, off the request's path: kept as this replica's reserve when there is room in it
+    /// and nobody waits in the fleet, else released. A failure leaves the lease to expire.
+    /// </summary>
+    public void Release(string cluster, string destination, string leaseId)
+    {
+        if (_store is not { IsCompletedSuccessfully: true } connected)
+        {
+            Forget(leaseId);
+            return;
+        }
+
+        var lease = new FleetLease(destination, leaseId);
+        if (Active && _options.Reserve > 0 && Pool(cluster).TryBeginKeep())
+        {
+            _ = KeepInBackground(connected.Result, Pool(cluster), cluster, lease);
+            return;
+        }
+
+        Forget(leaseId);
         _ = ReleaseInBackground(connected.Result, cluster, destination, leaseId);
     }
 
@@ -197,7 +259,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
         await base.StopAsync(cancellationToken);
         if (_store is { IsCompletedSuccessfully: true } connected)
         {
-            await connected.Result.DisposeAsync();
+            // What this replica holds in reserve goes back now rather than at its lease's expiry.
+            var store = connected.Result;
+            await Task.WhenAll(_reserves.SelectMany(p => p.Value.ReclaimAll().Select(lease => ReleaseInBackground(store, p.Key, lease))));
+            await store.DisposeAsync();
         }
     }
 
@@ -275,6 +340,88 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
     }
 
+    private ReservePool<FleetLease> Pool(string cluster) => _reserves.GetOrAdd(cluster, static (_, max) => new ReservePool<FleetLease>(max), _options.Reserve);
+
+    private void Forget(string leaseId)
+    {
+        _leases.TryRemove(leaseId, out _);
+        _leaseClusters.TryRemove(leaseId, out _);
+    }
+
+    /// <summary>A request waits in the cluster's fleet queue: one slot of this replica's reserve goes back.</summary>
+    private void OnReclaim(string cluster)
+    {
+        if (_reserves.TryGetValue(cluster, out var pool) && pool.TryReclaimOne(out var lease) && _store is { IsCompletedSuccessfully: true } connected)
+        {
+            _status!.RecordReclaim();
+            _ = ReleaseInBackground(connected.Result, cluster, lease);
+        }
+    }
+
+    private async Task KeepInBackground(RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, FleetLease lease)
+    {
+        bool kept;
+        try
+        {
+            kept = await Call(() => store.KeepAsync(cluster, lease.Destination, lease.LeaseId, CancellationToken.None));
+        }
+        catch (FleetStoreException)
+        {
+            // Not renewed any more, so the lease expires within the lease time.
+            pool.EndKeep(lease, kept: false);
+            Forget(lease.LeaseId);
+            return;
+        }
+
+        if (!kept)
+        {
+            pool.EndKeep(lease, kept: false);
+            Forget(lease.LeaseId);
+        }
+        else if (!pool.EndKeep(lease, kept: true) || (!Active && pool.TryTake(l => l == lease, out _)))
+        {
+            // A reclaim, or a switch to local mode, came while the keep was on its way.
+            await ReleaseInBackground(store, cluster, lease);
+        }
+    }
+
+    private async Task TopUpInBackground(RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, int wanted, IReadOnlyList<FleetCandidate> offered)
+    {
+        var ids = new string[wanted];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = NextLeaseId();
+        }
+
+        IReadOnlyList<FleetLease> granted;
+        try
+        {
+            granted = await Call(() => store.TopUpAsync(cluster, ids, offered, CancellationToken.None));
+        }
+        catch (FleetStoreException)
+        {
+            pool.EndTopUp(wanted, []);
+            return;
+        }
+
+        // Held (so renewed) before they can be taken.
+        foreach (var lease in granted)
+        {
+            Hold(cluster, lease.LeaseId, lease.Destination);
+        }
+
+        foreach (var lease in pool.EndTopUp(wanted, granted))
+        {
+            await ReleaseInBackground(store, cluster, lease);
+        }
+    }
+
+    private Task ReleaseInBackground(RedisFleetStore store, string cluster, FleetLease lease)
+    {
+        Forget(lease.LeaseId);
+        return ReleaseInBackground(store, cluster, lease.Destination, lease.LeaseId);
+    }
+
     private void Hold(string cluster, string leaseId, string destination)
     {
         _leaseClusters[leaseId] = cluster;
@@ -316,6 +463,23 @@ internal sealed partial class FleetCoordinator : BackgroundService
                     if (waiter.TrySetResult(null))
                     {
                         _waiters.TryRemove(id, out _);
+                    }
+                }
+
+                // Reserves are not used in local mode: their leases stop being renewed and expire, unless a release
+                // gets through first.
+                foreach (var (cluster, pool) in _reserves)
+                {
+                    foreach (var lease in pool.ReclaimAll())
+                    {
+                        if (_store is { IsCompletedSuccessfully: true } connected)
+                        {
+                            _ = ReleaseInBackground(connected.Result, cluster, lease);
+                        }
+                        else
+                        {
+                            Forget(lease.LeaseId);
+                        }
                     }
                 }
             }

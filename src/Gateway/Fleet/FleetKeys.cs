@@ -21,12 +21,13 @@ internal sealed class FleetKeys
             tag + "seq",
             tag + "tickets",
             tag + "replicas",
+            tag + "reserved",
         ];
     }
 
     /// <summary>Prefix of each replica's <c>granted:&lt;replicaId&gt;</c> hash.</summary>
     public string GrantedPrefix { get; }
 
-    /// <summary>The scripts' <c>KEYS</c>: limits, total, leases, queue, seq, tickets, replicas.</summary>
+    /// <summary>The scripts' <c>KEYS</c>: limits, total, leases, queue, seq, tickets, replicas, reserved.</summary>
     public RedisKey[] All { get; }
 }

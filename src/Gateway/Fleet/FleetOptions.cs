@@ -29,5 +29,13 @@ public sealed class FleetOptions
     /// </summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Slots this replica may hold per cluster for its next requests, so they take one without a Redis trip. It keeps
+    /// them from finished requests, and tops them up in the background, only while no request waits in the fleet; a
+    /// request that has to wait gets them back from the replicas holding them. Counts stay exact: a reserved slot is
+    /// counted as in use. 0 sends every request to Redis. Default 2.
+    /// </summary>
+    public int Reserve { get; set; } = 2;
+
     public bool Enabled => !string.IsNullOrWhiteSpace(Redis);
 }

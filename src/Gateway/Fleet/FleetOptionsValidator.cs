@@ -9,6 +9,9 @@ internal sealed class FleetOptionsValidator : IValidateOptions<GatewayOptions>
 {
     private const string Section = GatewayOptions.SectionName + ":Fleet";
 
+    /// <summary>More would only hold idle slots: a replica needs about as many as arrive during one Redis trip.</summary>
+    public const int MaxReserve = 100;
+
     public ValidateOptionsResult Validate(string? name, GatewayOptions options)
     {
         var fleet = options.Fleet;
@@ -33,6 +36,11 @@ internal sealed class FleetOptionsValidator : IValidateOptions<GatewayOptions>
         if (fleet.Timeout <= TimeSpan.Zero || fleet.Timeout > TimeSpan.FromSeconds(30))
         {
             failures.Add($"{Section}:Timeout must be positive and at most 30 s, got {fleet.Timeout}.");
+        }
+
+        if (fleet.Reserve is < 0 or > MaxReserve)
+        {
+            failures.Add($"{Section}:Reserve must be from 0 to {MaxReserve}, got {fleet.Reserve}.");
         }
 
         if (fleet.HeartbeatInterval <= TimeSpan.Zero)

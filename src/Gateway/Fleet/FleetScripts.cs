@@ -8,7 +8,7 @@ namespace Gateway.Fleet;
 /// </summary>
 /// <remarks>
 /// Every script gets the same <c>KEYS</c> (<see cref="FleetKeys"/>: limits, total, leases, queue, seq, tickets,
-/// replicas, all under the cluster's hash tag) and the same first six <c>ARGV</c>: cluster id, the prefix of the
+/// replicas, reserved, all under the cluster's hash tag) and the same first six <c>ARGV</c>: cluster id, the prefix of the
 /// <c>granted:&lt;replica&gt;</c> keys (same hash tag, so those keys live in the same Redis Cluster slot even though
 /// their names are built in the script), <c>now</c> in Unix milliseconds, the calling replica's id, the lease time in
 /// milliseconds, and a random number in [0, 1) for ties. No script reads Redis's <c>TIME</c>: the caller's clock
@@ -17,8 +17,8 @@ namespace Gateway.Fleet;
 internal static class FleetScripts
 {
     private const string Prelude = """
-        local K_LIMITS, K_TOTAL, K_LEASES, K_QUEUE, K_SEQ, K_TICKETS, K_REPLICAS =
-          KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+        local K_LIMITS, K_TOTAL, K_LEASES, K_QUEUE, K_SEQ, K_TICKETS, K_REPLICAS, K_RESERVED =
+          KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
         local cluster = ARGV[1]
         local granted_prefix = ARGV[2]
         local now = tonumber(ARGV[3])
@@ -54,9 +54,10 @@ internal static class FleetScripts
         local function sweep()
           local expired = redis.call('ZRANGEBYSCORE', K_LEASES, '-inf', now, 'LIMIT', 0, 100)
           for _, member in ipairs(expired) do
-            local dest = split_last(member)
+            local dest, lease = split_last(member)
             if redis.call('ZREM', K_LEASES, member) == 1 and dest then
               redis.call('HINCRBY', K_TOTAL, dest, -1)
+              redis.call('HDEL', K_RESERVED, lease)
             end
           end
           return #expired
@@ -98,6 +99,48 @@ internal static class FleetScripts
             return nil
           end
           return tied[math.min(#tied, math.floor(r * #tied) + 1)]
+        end
+
+        -- The destinations and limits of a call's destination / limit pairs from ARGV[first] on. A limit the caller
+        -- knows is stored for the fleet when it changed; 0 (not known to the caller) takes the fleet's.
+        local function candidates_from(first)
+          local dests = {}
+          local given = {}
+          for i = first, #ARGV, 2 do
+            dests[#dests + 1] = ARGV[i]
+            given[#given + 1] = tonumber(ARGV[i + 1])
+          end
+          local limits = {}
+          if #dests > 0 then
+            local known = redis.call('HMGET', K_LIMITS, unpack(dests))
+            for i = 1, #dests do
+              local stored = tonumber(known[i])
+              if given[i] ~= nil and given[i] > 0 then
+                if stored ~= given[i] then
+                  redis.call('HSET', K_LIMITS, dests[i], given[i])
+                end
+                limits[i] = given[i]
+              else
+                limits[i] = stored
+              end
+            end
+          end
+          return dests, limits
+        end
+
+        -- A request is about to wait: every replica holding slots in reserve (marked in K_RESERVED from the keep or
+        -- top-up that gave them until their release) is asked, on its grant channel, to give one back.
+        local function reclaim()
+          if redis.call('HLEN', K_RESERVED) == 0 then
+            return
+          end
+          local asked = {}
+          for _, replica in ipairs(redis.call('HVALS', K_RESERVED)) do
+            if not asked[replica] then
+              asked[replica] = true
+              redis.call('PUBLISH', 'gw:fleet:grants:' .. replica, cjson.encode({ cluster }))
+            end
+          end
         end
 
         -- Serves the queue, oldest ticket first, while some destination in 'limits' has room. A ticket whose deadline
@@ -166,27 +209,7 @@ internal static class FleetScripts
         local max_queue = tonumber(ARGV[10])
         -- A replica that acquires is alive; its tickets must not be dropped before its first heartbeat.
         redis.call('ZADD', K_REPLICAS, 'GT', now + alive_ms, me)
-        local dests = {}
-        local given = {}
-        for i = 11, #ARGV, 2 do
-          dests[#dests + 1] = ARGV[i]
-          given[#given + 1] = tonumber(ARGV[i + 1])
-        end
-        local limits = {}
-        if #dests > 0 then
-          local known = redis.call('HMGET', K_LIMITS, unpack(dests))
-          for i = 1, #dests do
-            local stored = tonumber(known[i])
-            if given[i] ~= nil and given[i] > 0 then
-              if stored ~= given[i] then
-                redis.call('HSET', K_LIMITS, dests[i], given[i])
-              end
-              limits[i] = given[i]
-            else
-              limits[i] = stored
-            end
-          end
-        end
+        local dests, limits = candidates_from(11)
         sweep()
         -- Slots the sweep freed, or that nobody has claimed, go to those already waiting first.
         dispatch()
@@ -205,6 +228,7 @@ internal static class FleetScripts
         -- NX: a repeated acquire keeps its place.
         redis.call('ZADD', K_QUEUE, 'NX', redis.call('INCR', K_SEQ), lease)
         redis.call('HSET', K_TICKETS, lease, me .. '|' .. deadline)
+        reclaim()
         return { 'queued', redis.call('ZRANK', K_QUEUE, lease) + 1 }
         """);
 
@@ -216,9 +240,58 @@ internal static class FleetScripts
         local lease = ARGV[8]
         sweep()
         local removed = remove_lease(dest, lease)
-        -- A released grant needs no acknowledgement any more.
+        -- A released grant needs no acknowledgement any more, nor a released reserve a reclaim.
         redis.call('HDEL', granted_prefix .. me, lease)
+        redis.call('HDEL', K_RESERVED, lease)
         return { removed, dispatch() }
+        """);
+
+    /// <summary>
+    /// KEEP: a finished request's slot stays counted, as this replica's reserve, while no ticket waits; otherwise it is
+    /// released as by RELEASE. ARGV after the shared six: destination, lease id. Returns <c>{1}</c> when kept (its lease
+    /// renewed and marked in <c>reserved</c>), <c>{0, grants made}</c> when released (or it had expired).
+    /// </summary>
+    public static readonly RedisScript Keep = new(Prelude + """
+        local dest = ARGV[7]
+        local lease = ARGV[8]
+        sweep()
+        redis.call('HDEL', granted_prefix .. me, lease)
+        if redis.call('ZCARD', K_QUEUE) == 0 and redis.call('ZSCORE', K_LEASES, dest .. '|' .. lease) then
+          redis.call('ZADD', K_LEASES, 'XX', now + lease_ms, dest .. '|' .. lease)
+          redis.call('HSET', K_RESERVED, lease, me)
+          return { 1 }
+        end
+        remove_lease(dest, lease)
+        redis.call('HDEL', K_RESERVED, lease)
+        return { 0, dispatch() }
+        """);
+
+    /// <summary>
+    /// TOP-UP: up to n slots for this replica's reserve while no ticket waits, each picked as ACQUIRE picks and marked
+    /// in <c>reserved</c>. ARGV after the shared six: n, replica alive ms, n lease ids, then destination / limit pairs as
+    /// for ACQUIRE. Returns <c>{dest, ...}</c>: the destination of the first, second, … lease id granted.
+    /// </summary>
+    public static readonly RedisScript TopUp = new(Prelude + """
+        local n = tonumber(ARGV[7])
+        local alive_ms = tonumber(ARGV[8])
+        redis.call('ZADD', K_REPLICAS, 'GT', now + alive_ms, me)
+        local dests, limits = candidates_from(9 + n)
+        sweep()
+        dispatch()
+        local granted = {}
+        local tie = r
+        while #granted < n and redis.call('ZCARD', K_QUEUE) == 0 do
+          local index = pick(dests, limits, totals_of(dests), tie)
+          if index == nil then
+            break
+          end
+          local lease = ARGV[9 + #granted]
+          add_lease(dests[index], lease, now + lease_ms)
+          redis.call('HSET', K_RESERVED, lease, me)
+          granted[#granted + 1] = dests[index]
+          tie = (tie + 0.6180339887498949) % 1
+        end
+        return granted
         """);
 
     /// <summary>
@@ -269,7 +342,14 @@ internal static class FleetScripts
             redis.call('ZREM', K_REPLICAS, replica)
             redis.call('DEL', granted_prefix .. replica)
           end
-          -- Their waiting requests are gone with them; their leases expire on their own.
+          -- Their waiting requests are gone with them; their leases expire on their own, and nobody asks them to
+          -- give back what they held in reserve.
+          local reserved = redis.call('HGETALL', K_RESERVED)
+          for i = 1, #reserved, 2 do
+            if gone[reserved[i + 1]] then
+              redis.call('HDEL', K_RESERVED, reserved[i])
+            end
+          end
           local tickets = redis.call('HGETALL', K_TICKETS)
           for i = 1, #tickets, 2 do
             local replica = split_last(tickets[i + 1])

@@ -16,6 +16,9 @@ internal sealed class FleetStatus : IFleetStoreMetrics
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _fallbacks;
     private readonly Counter<long> _grants;
+    private readonly Counter<long> _slotsTaken;
+    private readonly Counter<long> _reclaims;
+    private Func<int> _reserve = static () => 0;
     private int _degraded;
     private int _replicas;
 
@@ -34,6 +37,12 @@ internal sealed class FleetStatus : IFleetStoreMetrics
             "Calls to the fleet's Redis that it answered, from the call to its answer, by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FleetCallBuckets });
         _fallbacks = meter.CreateCounter<long>("gateway.fleet.fallbacks", "{event}", "Switches from shared to local mode, by reason.");
+        meter.CreateObservableGauge(
+            "gateway.fleet.reserve", () => _reserve(), "{slot}", "Slots this replica holds in reserve now, over all clusters (Gateway:Fleet:Reserve per cluster at most).");
+        _slotsTaken = meter.CreateCounter<long>(
+            "gateway.fleet.slots_taken", "{slot}", "Slots this replica's requests took in shared mode, by where from (reserve: no Redis trip; redis: an acquire).");
+        _reclaims = meter.CreateCounter<long>(
+            "gateway.fleet.reclaims", "{slot}", "Reserved slots this replica gave back because a request had to wait in the fleet's queue.");
         _grants = meter.CreateCounter<long>(
             "gateway.fleet.grants", "{grant}", "Slots the fleet gave to this replica's waiting requests, by how the grant arrived (pubsub, heartbeat).");
     }
@@ -67,6 +76,13 @@ internal sealed class FleetStatus : IFleetStoreMetrics
         Volatile.Write(ref _replicas, replicas);
         return Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1;
     }
+
+    /// <summary>Where the reserve gauge reads from (the coordinator's pools).</summary>
+    public void ObserveReserve(Func<int> reserve) => _reserve = reserve;
+
+    public void RecordSlotTaken(string via) => _slotsTaken.Add(1, new KeyValuePair<string, object?>("via", via));
+
+    public void RecordReclaim() => _reclaims.Add(1);
 
     public void RecordGrant(string via) => _grants.Add(1, new KeyValuePair<string, object?>("via", via));
 

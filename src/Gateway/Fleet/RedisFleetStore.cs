@@ -63,6 +63,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     private readonly Random _random;
     private readonly Lock _randomSync = new();
     private readonly Action<FleetGrant> _onGrant;
+    private readonly Action<string>? _onReclaim;
     private readonly IFleetStoreMetrics? _metrics;
     private readonly ConcurrentDictionary<string, FleetKeys> _keys = new(StringComparer.Ordinal);
     private readonly RedisChannel _channel;
@@ -83,14 +84,18 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     /// <param name="time">The clock: every call passes its time to Redis as <c>now</c>, and times out by it.</param>
     /// <param name="random">The source of tie-breaking numbers; seed it for repeatable runs.</param>
     /// <param name="metrics">Told of every command sent to Redis and of every call's duration, for the metrics.</param>
+    /// <param name="onReclaim">
+    /// Called, on a Redis thread, with a cluster's id when a request there has to wait while this replica holds slots in
+    /// reserve: give one back (<see cref="ReleaseAsync"/>). Quick, and must not throw.
+    /// </param>
     public RedisFleetStore(
-        IConnectionMultiplexer redis, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics = null)
-        : this(redis, ownsConnection: false, settings, onGrant, time, random, metrics)
+        IConnectionMultiplexer redis, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics = null, Action<string>? onReclaim = null)
+        : this(redis, ownsConnection: false, settings, onGrant, time, random, metrics, onReclaim)
     {
     }
 
     private RedisFleetStore(
-        IConnectionMultiplexer redis, bool ownsConnection, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics)
+        IConnectionMultiplexer redis, bool ownsConnection, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics, Action<string>? onReclaim)
     {
         CheckId(settings.ReplicaId, nameof(settings));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(settings.LeaseTime, TimeSpan.Zero, nameof(settings));
@@ -103,6 +108,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         _time = time;
         _random = random;
         _metrics = metrics;
+        _onReclaim = onReclaim;
         _channel = RedisChannel.Literal(GrantChannelPrefix + settings.ReplicaId);
         _handler = OnMessage;
         Subscribed = SubscribeAsync();
@@ -131,10 +137,16 @@ internal sealed class RedisFleetStore : IAsyncDisposable
     /// when it is.
     /// </summary>
     public static async Task<RedisFleetStore> ConnectAsync(
-        string configuration, FleetStoreSettings settings, Action<FleetGrant> onGrant, TimeProvider time, Random random, IFleetStoreMetrics? metrics = null)
+        string configuration,
+        FleetStoreSettings settings,
+        Action<FleetGrant> onGrant,
+        TimeProvider time,
+        Random random,
+        IFleetStoreMetrics? metrics = null,
+        Action<string>? onReclaim = null)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnection.Options(configuration));
-        return new RedisFleetStore(redis, ownsConnection: true, settings, onGrant, time, random, metrics);
+        return new RedisFleetStore(redis, ownsConnection: true, settings, onGrant, time, random, metrics, onReclaim);
     }
 
     /// <summary>
@@ -162,11 +174,7 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         values.Add(now + (long)maxWait.TotalMilliseconds);
         values.Add((long)_settings.AliveTime.TotalMilliseconds);
         values.Add(Math.Max(0, maxQueueLength));
-        foreach (var candidate in candidates)
-        {
-            values.Add(candidate.Destination);
-            values.Add(candidate.Limit is > 0 ? candidate.Limit.Value : 0);
-        }
+        AddCandidates(values, candidates);
 
         var parts = (RedisResult[])(await RunAsync("acquire", FleetScripts.Acquire, cluster, values, cancellationToken))!;
         return (string?)parts[0] switch
@@ -189,6 +197,53 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         values.Add(leaseId);
         var parts = (RedisResult[])(await RunAsync("release", FleetScripts.Release, cluster, values, cancellationToken))!;
         return new FleetReleaseResult((long)parts[0] == 1, (int)(long)parts[1]);
+    }
+
+    /// <summary>
+    /// KEEP: lease <paramref name="leaseId"/>, whose request finished, stays counted at <paramref name="destination"/>
+    /// as this replica's reserve while no ticket waits in the fleet (true; its lease is renewed). Otherwise it is
+    /// released, and freed slots go to the oldest tickets, as by <see cref="ReleaseAsync"/> (false).
+    /// </summary>
+    public async Task<bool> KeepAsync(string cluster, string destination, string leaseId, CancellationToken cancellationToken)
+    {
+        CheckId(leaseId, nameof(leaseId));
+        var values = Header(cluster, Now(), 2);
+        values.Add(destination);
+        values.Add(leaseId);
+        var parts = (RedisResult[])(await RunAsync("keep", FleetScripts.Keep, cluster, values, cancellationToken))!;
+        return (long)parts[0] == 1;
+    }
+
+    /// <summary>
+    /// TOP-UP: slots for this replica's reserve, one per id in <paramref name="leaseIds"/> at most, while no ticket
+    /// waits in the fleet and a candidate has room (picked as by <see cref="AcquireAsync"/>). Returns the granted
+    /// leases: the first ids of <paramref name="leaseIds"/>, each with its destination.
+    /// </summary>
+    public async Task<IReadOnlyList<FleetLease>> TopUpAsync(
+        string cluster, IReadOnlyList<string> leaseIds, IReadOnlyList<FleetCandidate> candidates, CancellationToken cancellationToken)
+    {
+        foreach (var id in leaseIds)
+        {
+            CheckId(id, nameof(leaseIds));
+        }
+
+        var values = Header(cluster, Now(), 2 + leaseIds.Count + (2 * candidates.Count));
+        values.Add(leaseIds.Count);
+        values.Add((long)_settings.AliveTime.TotalMilliseconds);
+        foreach (var id in leaseIds)
+        {
+            values.Add(id);
+        }
+
+        AddCandidates(values, candidates);
+        var destinations = (RedisResult[])(await RunAsync("top_up", FleetScripts.TopUp, cluster, values, cancellationToken))!;
+        var granted = new FleetLease[destinations.Length];
+        for (var i = 0; i < granted.Length; i++)
+        {
+            granted[i] = new FleetLease((string)destinations[i]!, leaseIds[i]);
+        }
+
+        return granted;
     }
 
     /// <summary>
@@ -264,6 +319,15 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         }
     }
 
+    private static void AddCandidates(List<RedisValue> values, IReadOnlyList<FleetCandidate> candidates)
+    {
+        foreach (var candidate in candidates)
+        {
+            values.Add(candidate.Destination);
+            values.Add(candidate.Limit is > 0 ? candidate.Limit.Value : 0);
+        }
+    }
+
     private long Now() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     private FleetKeys Keys(string cluster) => _keys.GetOrAdd(cluster, static c => new FleetKeys(c));
@@ -330,7 +394,8 @@ internal sealed class RedisFleetStore : IAsyncDisposable
 
     private void OnMessage(RedisChannel channel, RedisValue message)
     {
-        // Written by the scripts' dispatch as cjson.encode({ cluster, ticket, dest }).
+        // Written by the scripts' dispatch as cjson.encode({ cluster, ticket, dest }), and by their reclaim as
+        // cjson.encode({ cluster }).
         string[]? parts;
         try
         {
@@ -344,6 +409,10 @@ internal sealed class RedisFleetStore : IAsyncDisposable
         if (parts is [var cluster, var ticket, var destination])
         {
             _onGrant(new FleetGrant(cluster, ticket, destination));
+        }
+        else if (parts is [var reclaimed])
+        {
+            _onReclaim?.Invoke(reclaimed);
         }
     }
 }

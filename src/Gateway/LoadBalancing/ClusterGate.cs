@@ -210,8 +210,8 @@ internal sealed class ClusterGate
     }
 
     /// <summary>
-    /// Fleet mode: the shared gate in Redis picks and counts for the whole fleet, and queues the request in the fleet's
-    /// FIFO when every destination is full. Null when the fleet cannot decide (Redis failed or slow, which switches
+    /// Fleet mode: a slot this replica holds in reserve, or else the shared gate in Redis picks and counts for the whole
+    /// fleet, and queues the request in the fleet's FIFO when every destination is full. Null when the fleet cannot decide (Redis failed or slow, which switches
     /// this replica to local mode, or no candidate is in rotation here): the caller then uses this replica's own gate.
     /// </summary>
     private async ValueTask<GateResult?> AcquireFromFleetAsync(
@@ -237,6 +237,14 @@ internal sealed class ClusterGate
         if (offered.Count == 0)
         {
             return null;
+        }
+
+        // A slot this replica holds in reserve needs no Redis trip. Either way the reserve is topped up behind.
+        var reserved = fleet.TryTakeReserve(ClusterId, offered, out var fromReserve);
+        fleet.TopUp(ClusterId, offered);
+        if (reserved)
+        {
+            return GrantedByFleet(candidates, fromReserve.Destination, fromReserve.LeaseId, start);
         }
 
         var leaseId = fleet.NextLeaseId();

@@ -14,7 +14,7 @@ namespace Gateway.Tests.Fleet;
 /// own connection, stand for the replicas. Time is a <see cref="FakeTimeProvider"/> wherever expiry matters, since the
 /// scripts take <c>now</c> from the caller; only the failure tests run on the real clock.
 /// </summary>
-public sealed class RedisFleetStoreTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed partial class RedisFleetStoreTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Cluster = "demo";
     private static readonly TimeSpan LongWait = TimeSpan.FromMinutes(5);
@@ -516,7 +516,7 @@ public sealed class RedisFleetStoreTests(ITestOutputHelper output) : IAsyncLifet
     private async Task<RedisFleetStore> StoreAsync(string replica, GrantInbox inbox, Random? random = null, TimeProvider? time = null)
     {
         var settings = new FleetStoreSettings { ReplicaId = replica, Timeout = TimeSpan.FromSeconds(5) };
-        var store = await RedisFleetStore.ConnectAsync(_redis.Configuration, settings, inbox.Add, time ?? _time, random ?? new Random(42));
+        var store = await RedisFleetStore.ConnectAsync(_redis.Configuration, settings, inbox.Add, time ?? _time, random ?? new Random(42), onReclaim: inbox.Reclaim);
         _stores.Add(store);
         await UntilSubscribedAsync(replica);
         return store;

@@ -90,6 +90,41 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Reserves_AnIdleReplicasRequestsSkipRedis_AndARequestWaitingElsewhereGetsTheSlotsBack()
+    {
+        var upstreams = await StartUpstreamsAsync(2);
+        var gateways = await StartGatewaysAsync(3, upstreams, fleetMode: true);
+
+        // One request at a time at the first replica: after the first, each finds a slot it holds in reserve.
+        for (var i = 0; i < 20; i++)
+        {
+            using var response = await _client.GetAsync(new Uri(gateways[0].BaseAddress, $"/seq/{i}?ms=20"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var quiet = await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress);
+        var fromReserve = quiet.Sum("gateway_fleet_slots_taken_total", ("via", "reserve"));
+        var fromRedis = quiet.Sum("gateway_fleet_slots_taken_total", ("via", "redis"));
+        output.WriteLine($"20 sequential requests: {fromReserve} slots from the reserve, {fromRedis} from Redis; "
+            + $"{quiet.Sum("gateway_fleet_redis_round_trips_total", ("operation", "acquire"))} acquire calls");
+        Assert.Equal(20, fromReserve + fromRedis);
+        Assert.True(fromReserve >= 17, $"{fromReserve} of 20 from the reserve");
+        await EventuallyAsync(async () => (await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress)).Value("gateway_fleet_reserve") == 2, TimeSpan.FromSeconds(5));
+
+        // The first replica holds 2 of the 4 slots. Four requests at once at the second need all four: two wait in the
+        // fleet's queue until the first replica gives its reserve back. Without the reclaim they would time out.
+        var burst = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => _client.GetAsync(new Uri(gateways[1].BaseAddress, $"/burst/{i}?ms=400"))));
+
+        Assert.All(burst, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var reclaimed = (await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress)).Sum("gateway_fleet_reclaims_total");
+        output.WriteLine($"reserved slots the first replica gave back: {reclaimed}");
+        Assert.True(reclaimed >= 1, "the first replica gave nothing back");
+        Assert.All(await MaxInFlightAsync(upstreams), m => Assert.Equal(Slots, m));
+        var localWaits = burst.Select(r => double.Parse(r.Headers.GetValues("X-Demo-Queue-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture));
+        Assert.All(localWaits, w => Assert.InRange(w, 0, 50));
+    }
+
+    [Fact]
     public async Task RedisKilledUnderTraffic_NoServerErrors_DegradedWithinASecond_SharedAgainAfterARestart()
     {
         var upstreams = await StartUpstreamsAsync(2);

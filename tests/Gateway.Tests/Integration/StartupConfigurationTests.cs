@@ -23,6 +23,8 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Fleet:HeartbeatInterval=00:00:05", "Gateway:Fleet:LeaseTime must be at least three heartbeat intervals")]
     [InlineData("--Gateway:Fleet:Timeout=00:00:00", "Gateway:Fleet:Timeout must be positive")]
     [InlineData("--Gateway:Fleet:ReplicaId=a|b", "Gateway:Fleet:ReplicaId must not contain")]
+    [InlineData("--Gateway:Fleet:Reserve=-1", "Gateway:Fleet:Reserve must be from 0 to 100, got -1")]
+    [InlineData("--Gateway:Fleet:Reserve=101", "Gateway:Fleet:Reserve must be from 0 to 100, got 101")]
     [InlineData("--Gateway:Fleet:Redis=127.0.0.1:6379,nonsense=1", "Gateway:Fleet:Redis is not a StackExchange.Redis connection string")]
     [InlineData("--Gateway:Admission:Tiers:default:RatePerSecond=0", "Gateway:Admission:Tiers:default:RatePerSecond must be above 0")]
     [InlineData("--Gateway:Admission:Tenants:acme:Tier=platinum", "Gateway:Admission:Tenants:acme:Tier 'platinum' is not a tier")]
