@@ -44,7 +44,7 @@ internal static class FleetReport
         text.AppendLine("- **Queueing** is end-to-end latency minus the upstream's own time (`Server-Timing: app`): the wait at the balancer and in the upstream's local queue, plus the client, proxy and loopback time every request pays (a few ms on this machine).");
         text.AppendLine("- **Upstream-local** is DemoUpstream's ground truth (`X-Demo-Queue-Ms`): how long requests waited for a slot at the upstream itself.");
         text.AppendLine(Invariant(
-            $"- **Simulated** is `loadtests/Gateway.Simulator` driven directly (`Simulation`), with the set-up's policy and replicas, {FleetOptions.Upstreams} × {FleetOptions.Slots}, the same service time, at the level's measured utilization, {FleetSimulation.Requests:N0} requests, seed {options.Seed}. It has no client or proxy time (0.5 ms round trip), so at low queueing real ÷ simulated is above 1 by that floor alone."));
+            $"- **Simulated** is `loadtests/Gateway.Simulator` driven directly (`Simulation`), with the set-up's policy and replicas, {FleetOptions.Upstreams} × {FleetOptions.Slots}, the same service time, at the level's measured utilization, {FleetSimulation.Requests:N0} requests, seed {options.Seed}; fleet mode at the Redis round trip its replicas measured (see its note). It has no client or proxy time (0.5 ms round trip), so at low queueing real ÷ simulated is above 1 by that floor alone."));
         foreach (var line in LoadCheck(rows, measures))
         {
             text.AppendLine(line);
@@ -153,6 +153,14 @@ internal static class FleetReport
     }
 
     /// <summary>Milliseconds: one decimal below 100, none above; a dash for no figure.</summary>
+    /// <summary>
+    /// The note on fleet mode's simulated figures: simulated at the replicas' measured Redis call time, and what the
+    /// simulator gives at its default trip, beside it.
+    /// </summary>
+    public static string DescribeTrip(string label, double tripMs, IReadOnlyList<FleetSimulated> atMeasured, IReadOnlyList<FleetSimulated> atDefault) =>
+        Invariant($"- **{label}, simulated trip:** the simulated figures take a Redis round trip of {tripMs:F2} ms, the replicas' own mean acquire and release call over the levels; at {FleetSimulation.DefaultStoreRoundTripMs} ms (a quiet loopback or a data centre) the simulator gives ") +
+        string.Join("; ", atDefault.Zip(atMeasured).Select(p => Invariant($"{Pct(p.First.TargetUtilization)}: {Ms(p.First.MeanQueueMs)} / {Ms(p.First.P99QueueMs)} ms (against {Ms(p.Second.MeanQueueMs)} / {Ms(p.Second.P99QueueMs)})"))) + ".";
+
     public static string Ms(double ms) => double.IsFinite(ms) ? ms.ToString(ms < 100 ? "F1" : "F0", CultureInfo.InvariantCulture) : "–";
 
     /// <summary>A ratio to two decimals; a dash where either side had no figure or the divisor was 0.</summary>

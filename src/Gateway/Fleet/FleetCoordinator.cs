@@ -365,9 +365,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
         {
             kept = await Call(() => store.KeepAsync(cluster, lease.Destination, lease.LeaseId, CancellationToken.None));
         }
-        catch (FleetStoreException)
+        catch (Exception)
         {
-            // Not renewed any more, so the lease expires within the lease time.
+            // Nobody awaits this task, so whatever failed ends here. Not renewed any more, the lease expires within the
+            // lease time.
             pool.EndKeep(lease, kept: false);
             Forget(lease.LeaseId);
             return;
@@ -398,8 +399,9 @@ internal sealed partial class FleetCoordinator : BackgroundService
         {
             granted = await Call(() => store.TopUpAsync(cluster, ids, offered, CancellationToken.None));
         }
-        catch (FleetStoreException)
+        catch (Exception)
         {
+            // Nobody awaits this task, so whatever failed ends here; a slot granted meanwhile expires unrenewed.
             pool.EndTopUp(wanted, []);
             return;
         }
@@ -439,9 +441,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
         {
             await Call(() => store.ReleaseAsync(cluster, destination, leaseId, CancellationToken.None));
         }
-        catch (FleetStoreException)
+        catch (Exception)
         {
-            // The lease is no longer renewed, so it expires within the lease time.
+            // Nobody awaits this task, so whatever failed ends here. The lease is no longer renewed, so it expires
+            // within the lease time.
         }
     }
 

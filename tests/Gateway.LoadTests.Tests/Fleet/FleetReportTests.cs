@@ -36,6 +36,20 @@ public sealed class FleetReportTests
     }
 
     [Fact]
+    public void DescribeTrip_NamesTheMeasuredTripAndSetsTheDefaultTripsFiguresBesideEachLevel()
+    {
+        var line = FleetReport.DescribeTrip(
+            "ours × 3 fleet (Redis)",
+            2.994,
+            [new FleetSimulated(0.8, 0.80, 28.8, 307, 0), new FleetSimulated(0.9, 0.90, 134, 833, 0)],
+            [new FleetSimulated(0.8, 0.80, 23.9, 280, 0), new FleetSimulated(0.9, 0.90, 107, 770, 0)]);
+
+        Assert.Equal(
+            "- **ours × 3 fleet (Redis), simulated trip:** the simulated figures take a Redis round trip of 2.99 ms, the replicas' own mean acquire and release call over the levels; at 0.3 ms (a quiet loopback or a data centre) the simulator gives 80%: 23.9 / 280 ms (against 28.8 / 307); 90%: 107 / 770 ms (against 134 / 833).",
+            line);
+    }
+
+    [Fact]
     public void Row_NoAnchor_DashesItsRatios()
     {
         Assert.EndsWith("| – / – | – / – |", FleetReport.Row(Ours3 with { VersusAnchor = null }), StringComparison.Ordinal);
