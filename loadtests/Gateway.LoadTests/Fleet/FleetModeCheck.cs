@@ -12,7 +12,10 @@ namespace Gateway.LoadTests.Fleet;
 /// <param name="Acquires">Acquire calls to Redis (<c>gateway_fleet_redis_round_trips_total{operation="acquire"}</c>).</param>
 /// <param name="Calls">Acquire and release calls Redis answered, as the replicas timed them (<c>gateway_fleet_redis_duration_seconds_count</c>).</param>
 /// <param name="CallSeconds">Their total time (<c>gateway_fleet_redis_duration_seconds_sum</c>).</param>
-internal sealed record FleetModeCheck(int Replicas, double Fallbacks, double Degraded, double Acquires, double Calls = 0, double CallSeconds = 0)
+/// <param name="Leases">Slots the replicas hold at the end (<c>gateway_fleet_leases</c>).</param>
+/// <param name="Reserve">Of those, slots in reserve (<c>gateway_fleet_reserve</c>); once traffic stops the rest is a leak.</param>
+internal sealed record FleetModeCheck(
+    int Replicas, double Fallbacks, double Degraded, double Acquires, double Calls = 0, double CallSeconds = 0, double Leases = 0, double Reserve = 0)
 {
     private const string Timed = "gateway_fleet_redis_duration_seconds";
 
@@ -30,7 +33,9 @@ internal sealed record FleetModeCheck(int Replicas, double Fallbacks, double Deg
             expositions.Sum(e => Sum(e, "gateway_fleet_degraded")),
             expositions.Sum(e => Sum(e, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\"")),
             expositions.Sum(e => Sum(e, Timed + "_count", "operation=\"acquire\"") + Sum(e, Timed + "_count", "operation=\"release\"")),
-            expositions.Sum(e => Sum(e, Timed + "_sum", "operation=\"acquire\"") + Sum(e, Timed + "_sum", "operation=\"release\"")));
+            expositions.Sum(e => Sum(e, Timed + "_sum", "operation=\"acquire\"") + Sum(e, Timed + "_sum", "operation=\"release\"")),
+            expositions.Sum(e => Sum(e, "gateway_fleet_leases")),
+            expositions.Sum(e => Sum(e, "gateway_fleet_reserve")));
 
     /// <summary>The counters' growth from <paramref name="before"/> to this reading; the gauge as it is now.</summary>
     public FleetModeCheck Since(FleetModeCheck before) => this with
@@ -67,5 +72,5 @@ internal sealed record FleetModeCheck(int Replicas, double Fallbacks, double Deg
     /// <summary>One line for the report, for the set-up named <paramref name="label"/> that got <paramref name="requests"/> over the levels.</summary>
     public string Describe(string label, int requests) => string.Create(
         CultureInfo.InvariantCulture,
-        $"- **{label}, fleet mode check:** over the measured levels its {Replicas} replicas switched to local mode {Fallbacks:F0} times for want of Redis and {Degraded:F0} {(Degraded == 1 ? "is" : "are")} in local mode at the end; {Acquires:F0} acquire calls to Redis for {requests:N0} requests{(Calls > 0 ? $", and an acquire or release call took {MeanCallMs:F2} ms on average as the replicas timed it" : "")}{(Fallbacks == 0 && Degraded == 0 ? ": the row measures shared mode throughout." : ": **part of the row measures replicas balancing alone.**")}");
+        $"- **{label}, fleet mode check:** over the measured levels its {Replicas} replicas switched to local mode {Fallbacks:F0} times for want of Redis and {Degraded:F0} {(Degraded == 1 ? "is" : "are")} in local mode at the end; {Acquires:F0} acquire calls to Redis for {requests:N0} requests{(Calls > 0 ? $", and an acquire or release call took {MeanCallMs:F2} ms on average as the replicas timed it" : "")}; once the traffic stopped they held {Leases:F0} slots, {Reserve:F0} of them in reserve{(Leases > Reserve ? " (**the rest leaked**)" : "")}{(Fallbacks == 0 && Degraded == 0 ? ": the row measures shared mode throughout." : ": **part of the row measures replicas balancing alone.**")}");
 }

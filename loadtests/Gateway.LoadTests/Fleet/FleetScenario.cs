@@ -170,6 +170,8 @@ internal static class FleetScenario
                 }
             }
 
+            // A second for the last releases and keeps to land: then every slot a replica still holds should be a reserve.
+            await Task.Delay(TimeSpan.FromSeconds(1));
             var after = await Task.WhenAll(fleets.Select(f => FleetModeCheck.ReadAsync(f.System.Target.Urls, metricsClient)));
             IReadOnlyList<(string, FleetModeCheck)> checks = [.. fleets.Select((f, i) => (f.Setup.Id, after[i].Since(before[i])))];
             return (measures, skipped, checks, pings, excessMs);

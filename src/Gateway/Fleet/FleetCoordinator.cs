@@ -70,7 +70,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             Timeout = _options.Timeout,
         };
         var status = _status;
-        status.ObserveReserve(() => _reserves.Values.Sum(p => p.Count));
+        status.Observe(() => _reserves.Values.Sum(p => p.Count), () => _leases.Count);
         _store = Task.Run(() => RedisFleetStore.ConnectAsync(
             _options.Redis, settings, grant => OnGrant(grant, "pubsub"), time, new Random(), status, OnReclaim));
     }
@@ -217,8 +217,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
             return;
         }
 
+        // Only a slot this replica holds (and so renews) may become a reserve: a grant nobody here waits for any more
+        // is released, and a slot it does not renew would expire in Redis while still in the pool.
         var lease = new FleetLease(destination, leaseId);
-        if (Active && _options.Reserve > 0 && Pool(cluster).TryBeginKeep())
+        if (Active && _options.Reserve > 0 && _leases.ContainsKey(leaseId) && Pool(cluster).TryBeginKeep())
         {
             _ = KeepInBackground(connected.Result, Pool(cluster), cluster, lease);
             return;

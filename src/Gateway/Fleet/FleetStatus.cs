@@ -19,6 +19,7 @@ internal sealed class FleetStatus : IFleetStoreMetrics
     private readonly Counter<long> _slotsTaken;
     private readonly Counter<long> _reclaims;
     private Func<int> _reserve = static () => 0;
+    private Func<int> _leases = static () => 0;
     private int _degraded;
     private int _replicas;
 
@@ -37,6 +38,9 @@ internal sealed class FleetStatus : IFleetStoreMetrics
             "Calls to the fleet's Redis that it answered, from the call to its answer, by operation.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FleetCallBuckets });
         _fallbacks = meter.CreateCounter<long>("gateway.fleet.fallbacks", "{event}", "Switches from shared to local mode, by reason.");
+        meter.CreateObservableGauge(
+            "gateway.fleet.leases", () => _leases(), "{slot}",
+            "Slots this replica holds in the fleet and renews: its requests in flight through fleet mode, and its reserve.");
         meter.CreateObservableGauge(
             "gateway.fleet.reserve", () => _reserve(), "{slot}", "Slots this replica holds in reserve now, over all clusters (Gateway:Fleet:Reserve per cluster at most).");
         _slotsTaken = meter.CreateCounter<long>(
@@ -77,8 +81,8 @@ internal sealed class FleetStatus : IFleetStoreMetrics
         return Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1;
     }
 
-    /// <summary>Where the reserve gauge reads from (the coordinator's pools).</summary>
-    public void ObserveReserve(Func<int> reserve) => _reserve = reserve;
+    /// <summary>Where the reserve and lease gauges read from (the coordinator's pools and leases).</summary>
+    public void Observe(Func<int> reserve, Func<int> leases) => (_reserve, _leases) = (reserve, leases);
 
     public void RecordSlotTaken(string via) => _slotsTaken.Add(1, new KeyValuePair<string, object?>("via", via));
 

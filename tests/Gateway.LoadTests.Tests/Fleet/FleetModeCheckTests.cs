@@ -11,6 +11,8 @@ public sealed class FleetModeCheckTests
         gateway_fleet_fallbacks_total{reason="redis_unavailable"} 2
         gateway_fleet_degraded 0
         gateway_fleet_degraded_other 7
+        gateway_fleet_leases 3
+        gateway_fleet_reserve 2
         gateway_fleet_redis_round_trips_total{operation="acquire"} 1500
         gateway_fleet_redis_round_trips_total{operation="release"} 1498
         gateway_fleet_redis_duration_seconds_bucket{operation="acquire",le="+Inf"} 1500
@@ -49,6 +51,8 @@ public sealed class FleetModeCheckTests
         Assert.Equal(4, check.CallSeconds);
         Assert.Equal(2.0, check.MeanCallMs, 9);
         Assert.Contains("an acquire or release call took 2.00 ms on average", check.Describe("x", 2000), StringComparison.Ordinal);
+        Assert.Equal((3, 2), (check.Leases, check.Reserve));
+        Assert.Contains("they held 3 slots, 2 of them in reserve (**the rest leaked**)", check.Describe("x", 2000), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -57,7 +61,7 @@ public sealed class FleetModeCheckTests
         var line = new FleetModeCheck(3, 0, 0, 15512).Describe("ours × 3 fleet (Redis)", 15518);
 
         Assert.Equal(
-            "- **ours × 3 fleet (Redis), fleet mode check:** over the measured levels its 3 replicas switched to local mode 0 times for want of Redis and 0 are in local mode at the end; 15512 acquire calls to Redis for 15,518 requests: the row measures shared mode throughout.",
+            "- **ours × 3 fleet (Redis), fleet mode check:** over the measured levels its 3 replicas switched to local mode 0 times for want of Redis and 0 are in local mode at the end; 15512 acquire calls to Redis for 15,518 requests; once the traffic stopped they held 0 slots, 0 of them in reserve: the row measures shared mode throughout.",
             line);
     }
 

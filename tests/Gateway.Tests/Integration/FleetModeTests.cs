@@ -125,6 +125,66 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RedisStallsUnderTraffic_OnceTrafficStops_RedisCountsOnlyTheReservesTheReplicasHold()
+    {
+        var upstreams = await StartUpstreamsAsync(2);
+        var gateways = await StartGatewaysAsync(
+            3, upstreams, fleetMode: true, "--Gateway:Fleet:Timeout=00:00:00.100", "--Gateway:Fleet:LeaseTime=00:00:03", "--Gateway:Fleet:HeartbeatInterval=00:00:01");
+        using var stop = new CancellationTokenSource();
+        var statuses = new List<HttpStatusCode>();
+        var traffic = Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await _client.GetAsync(new Uri(gateways[worker % 3].BaseAddress, $"/s/{worker}/{i}?ms=30"));
+                lock (statuses)
+                {
+                    statuses.Add(response.StatusCode);
+                }
+            }
+        }));
+
+        // Stalls past the call timeout: calls fail while Redis may still run them, replicas fall back and return.
+        foreach (var stall in new[] { 300, 300, 1500, 300 })
+        {
+            await Task.Delay(700);
+            _redis!.Freeze(true);
+            await Task.Delay(stall);
+            _redis.Freeze(false);
+        }
+
+        await Task.Delay(1000);
+        await stop.CancelAsync();
+        await traffic;
+
+        // Past the lease time every slot Redis counts is one a replica holds in reserve, and a replica holds nothing else:
+        // a slot whose call failed while Redis still ran it expires, and no lease is renewed without a holder.
+        using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis!.Configuration);
+        var fallbacks = 0.0;
+        await EventuallyAsync(
+            async () =>
+            {
+                var (reserves, leases) = (0.0, 0.0);
+                fallbacks = 0;
+                foreach (var gateway in gateways)
+                {
+                    var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
+                    reserves += metrics.Value("gateway_fleet_reserve");
+                    leases += metrics.Value("gateway_fleet_leases");
+                    fallbacks += metrics.Sum("gateway_fleet_fallbacks_total", ("reason", "redis_unavailable"));
+                }
+
+                var counted = (await redis.GetDatabase().HashValuesAsync("{gw:test}:total")).Sum(v => (long)v);
+                output.WriteLine($"Redis counts {counted} slots, the replicas hold {leases} leases of which {reserves} in reserve");
+                return counted == reserves && leases == reserves && reserves <= 6;
+            },
+            TimeSpan.FromSeconds(15));
+        output.WriteLine($"{statuses.Count} requests, {fallbacks} switches to local mode");
+        Assert.True(fallbacks >= 1, "no replica fell back: the stalls did not test anything");
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
+    }
+
+    [Fact]
     public async Task RedisKilledUnderTraffic_NoServerErrors_DegradedWithinASecond_SharedAgainAfterARestart()
     {
         var upstreams = await StartUpstreamsAsync(2);
