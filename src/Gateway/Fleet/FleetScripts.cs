@@ -342,14 +342,9 @@ internal static class FleetScripts
             redis.call('ZREM', K_REPLICAS, replica)
             redis.call('DEL', granted_prefix .. replica)
           end
-          -- Their waiting requests are gone with them; their leases expire on their own, and nobody asks them to
-          -- give back what they held in reserve.
-          local reserved = redis.call('HGETALL', K_RESERVED)
-          for i = 1, #reserved, 2 do
-            if gone[reserved[i + 1]] then
-              redis.call('HDEL', K_RESERVED, reserved[i])
-            end
-          end
+          -- Their waiting requests are gone with them; their leases expire on their own, and the sweep takes their
+          -- reserve marks with them. (Marks stay until then: a replica only thought dead, after a long stall, still
+          -- holds its reserve, and must still be asked for it when a request waits.)
           local tickets = redis.call('HGETALL', K_TICKETS)
           for i = 1, #tickets, 2 do
             local replica = split_last(tickets[i + 1])

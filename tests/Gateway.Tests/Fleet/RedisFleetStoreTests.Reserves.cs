@@ -95,21 +95,25 @@ public sealed partial class RedisFleetStoreTests
     }
 
     [Fact]
-    public async Task HeartbeatAsync_DeadReplica_ItsReserveMarksGo_AndItsReservedSlotsComeBackWithTheLease()
+    public async Task HeartbeatAsync_ReplicaThoughtDead_IsStillAskedForItsReserve_UntilItsLeasesExpire()
     {
-        var dead = await StoreAsync("dead", new GrantInbox());
+        var staller = new GrantInbox();
+        var stalled = await StoreAsync("stalled", staller);
         var survivor = await StoreAsync("alive", new GrantInbox());
         FleetCandidate[] one = [new("u1", 1)];
-        Assert.Single(await dead.TopUpAsync(Cluster, ["dead:r1"], one, default));
+        Assert.Single(await stalled.TopUpAsync(Cluster, ["stalled:r1"], one, default));
 
+        // Past its alive time, not its lease: the survivor's heartbeat drops it as a replica, but a request that has
+        // to wait still asks it for the slot it holds.
         _time.Advance(TimeSpan.FromSeconds(4));
+        await survivor.HeartbeatAsync(Cluster, [], [], default);
+        Assert.Equal(FleetAcquireKind.Queued, (await survivor.AcquireAsync(Cluster, "alive:1", LongWait, 10, one, default)).Kind);
+        Assert.True(await staller.WaitForReclaimAsync());
+
+        // Never renewed, its lease expires, and the sweep takes the slot and the mark.
+        _time.Advance(TimeSpan.FromSeconds(7));
         await survivor.HeartbeatAsync(Cluster, [], [], default);
         Assert.Equal(0, await _check.GetDatabase().HashLengthAsync(Reserved));
         Assert.Equal(1, (await CountsAsync(Cluster)).Totals["u1"]);
-
-        _time.Advance(TimeSpan.FromSeconds(7));
-        await survivor.HeartbeatAsync(Cluster, [], [], default);
-        Assert.Equal(0, (await CountsAsync(Cluster)).Totals["u1"]);
-        Assert.Equal(FleetAcquireKind.Granted, (await survivor.AcquireAsync(Cluster, "alive:1", LongWait, 10, one, default)).Kind);
     }
 }
