@@ -132,17 +132,7 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
             3, upstreams, fleetMode: true, "--Gateway:Fleet:Timeout=00:00:00.100", "--Gateway:Fleet:LeaseTime=00:00:03", "--Gateway:Fleet:HeartbeatInterval=00:00:01");
         using var stop = new CancellationTokenSource();
         var statuses = new List<HttpStatusCode>();
-        var traffic = Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
-        {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                using var response = await _client.GetAsync(new Uri(gateways[worker % 3].BaseAddress, $"/s/{worker}/{i}?ms=30"));
-                lock (statuses)
-                {
-                    statuses.Add(response.StatusCode);
-                }
-            }
-        }));
+        var traffic = TrafficAsync(gateways, "/s", TimeSpan.FromMilliseconds(30), statuses, stop.Token);
 
         // Stalls past the call timeout: calls fail while Redis may still run them, replicas fall back and return.
         foreach (var stall in new[] { 300, 300, 1500, 300 })
@@ -191,17 +181,7 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         var gateways = await StartGatewaysAsync(3, upstreams, fleetMode: true);
         using var stop = new CancellationTokenSource();
         var statuses = new List<HttpStatusCode>();
-        var traffic = Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
-        {
-            for (var i = 0; !stop.IsCancellationRequested; i++)
-            {
-                using var response = await _client.GetAsync(new Uri(gateways[worker % 3].BaseAddress, $"/t/{worker}/{i}?ms=20"));
-                lock (statuses)
-                {
-                    statuses.Add(response.StatusCode);
-                }
-            }
-        }));
+        var traffic = TrafficAsync(gateways, "/t", TimeSpan.FromMilliseconds(20), statuses, stop.Token);
         await Task.Delay(500);
 
         await _redis!.StopAsync();
@@ -264,6 +244,20 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
             await Task.Delay(50);
         }
     }
+
+    /// <summary>Six clients, each sending one request after another, spread over the replicas, until stopped.</summary>
+    private Task TrafficAsync(ServerProcess[] gateways, string path, TimeSpan serviceTime, List<HttpStatusCode> statuses, CancellationToken stop) =>
+        Task.WhenAll(Enumerable.Range(0, 6).Select(async worker =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await _client.GetAsync(new Uri(gateways[worker % gateways.Length].BaseAddress, $"{path}/{worker}/{i}?ms={serviceTime.TotalMilliseconds}"));
+                lock (statuses)
+                {
+                    statuses.Add(response.StatusCode);
+                }
+            }
+        }));
 
     private async Task<string?> HealthAsync(ServerProcess gateway)
     {
