@@ -64,6 +64,7 @@ internal sealed class FleetBalancer : IBalancer
     private enum Step
     {
         AcquireAtStore,
+        AcquiredAtReplica,
         GrantAtReplica,
         ReleaseAtStore,
         ReleaseMarkedAtStore,
@@ -91,17 +92,11 @@ internal sealed class FleetBalancer : IBalancer
         if (_fromReserve[id])
         {
             _simulation.Dispatch(id, upstream);
+            TopUp(replica);
         }
         else
         {
             Later(id, Step.AcquireAtStore);
-        }
-
-        var wanted = _reserves[replica].TryBeginTopUp();
-        if (wanted > 0)
-        {
-            _topUpAsked[replica] = wanted;
-            Later(replica, Step.TopUpAtStore);
         }
     }
 
@@ -137,7 +132,8 @@ internal sealed class FleetBalancer : IBalancer
                 var index = _core.AcquireOrEnqueue(key, _candidates, Now, out _);
                 if (index >= 0)
                 {
-                    Grant(key, index);
+                    _simulation.Request(key).Upstream = index;
+                    Later(key, Step.AcquiredAtReplica);
                 }
                 else if (index == GateCore<int>.Queued)
                 {
@@ -147,6 +143,10 @@ internal sealed class FleetBalancer : IBalancer
                 break;
             case Step.GrantAtReplica:
                 _simulation.Dispatch(key, _simulation.Request(key).Upstream);
+                break;
+            case Step.AcquiredAtReplica:
+                _simulation.Dispatch(key, _simulation.Request(key).Upstream);
+                TopUp(_simulation.Request(key).Replica);
                 break;
             case Step.ReleaseAtStore:
                 ReleaseAndDispatch(upstream);
@@ -207,6 +207,21 @@ internal sealed class FleetBalancer : IBalancer
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// Asks the store to fill the replica's reserve, as the gateway does once a request took a slot at once (from the
+    /// reserve, or by an acquire that did not queue): then nobody was waiting a moment ago. After a queued acquire it
+    /// does not ask, since the store would grant nothing.
+    /// </summary>
+    private void TopUp(int replica)
+    {
+        var wanted = _reserves[replica].TryBeginTopUp();
+        if (wanted > 0)
+        {
+            _topUpAsked[replica] = wanted;
+            Later(replica, Step.TopUpAtStore);
         }
     }
 

@@ -239,11 +239,11 @@ internal sealed class ClusterGate
             return null;
         }
 
-        // A slot this replica holds in reserve needs no Redis trip. Either way the reserve is topped up behind.
-        var reserved = fleet.TryTakeReserve(ClusterId, offered, out var fromReserve);
-        fleet.TopUp(ClusterId, offered);
-        if (reserved)
+        // A slot this replica holds in reserve needs no Redis trip. The reserve is topped up behind whenever a request
+        // took a slot at once (nobody was waiting), not after one that queued: Redis would grant nothing then.
+        if (fleet.TryTakeReserve(ClusterId, offered, out var fromReserve))
         {
+            fleet.TopUp(ClusterId, offered);
             return GrantedByFleet(candidates, fromReserve.Destination, fromReserve.LeaseId, start);
         }
 
@@ -265,7 +265,11 @@ internal sealed class ClusterGate
         }
 
         var destination = acquired.Destination;
-        if (acquired.Kind == FleetAcquireKind.Queued)
+        if (acquired.Kind == FleetAcquireKind.Granted)
+        {
+            fleet.TopUp(ClusterId, offered);
+        }
+        else if (acquired.Kind == FleetAcquireKind.Queued)
         {
             using var timeout = new CancellationTokenSource(settings.QueueTimeout, _time);
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token);
