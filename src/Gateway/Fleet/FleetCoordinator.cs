@@ -226,8 +226,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             return;
         }
 
-        Forget(leaseId);
-        _ = ReleaseInBackground(connected.Result, cluster, destination, leaseId);
+        _ = ReleaseInBackground(connected.Result, cluster, lease);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -369,11 +368,9 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
         catch (Exception)
         {
-            // Nobody awaits this task, so whatever failed ends here. Not renewed any more, the lease expires within the
-            // lease time.
-            pool.EndKeep(lease, kept: false);
-            Forget(lease.LeaseId);
-            return;
+            // Nobody awaits this task, so whatever failed ends here: as if refused, the lease is forgotten, and expires
+            // within the lease time if Redis kept it after all.
+            kept = false;
         }
 
         if (!kept)
@@ -423,7 +420,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private Task ReleaseInBackground(RedisFleetStore store, string cluster, FleetLease lease)
     {
         Forget(lease.LeaseId);
-        return ReleaseInBackground(store, cluster, lease.Destination, lease.LeaseId);
+        return SendReleaseAsync(store, cluster, lease.Destination, lease.LeaseId);
     }
 
     private void Hold(string cluster, string leaseId, string destination)
@@ -437,7 +434,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
             ? connected.Result
             : throw new FleetStoreException("The fleet's Redis is not connected yet.", new InvalidOperationException(_options.Redis));
 
-    private async Task ReleaseInBackground(RedisFleetStore store, string cluster, string destination, string leaseId)
+    private async Task SendReleaseAsync(RedisFleetStore store, string cluster, string destination, string leaseId)
     {
         try
         {
@@ -473,17 +470,14 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
                 // Reserves are not used in local mode: their leases stop being renewed and expire, unless a release
                 // gets through first.
-                foreach (var (cluster, pool) in _reserves)
+                // (Reserves only fill through a connected store, so without one there are none.)
+                if (_store is { IsCompletedSuccessfully: true } connected)
                 {
-                    foreach (var lease in pool.ReclaimAll())
+                    foreach (var (cluster, pool) in _reserves)
                     {
-                        if (_store is { IsCompletedSuccessfully: true } connected)
+                        foreach (var lease in pool.ReclaimAll())
                         {
                             _ = ReleaseInBackground(connected.Result, cluster, lease);
-                        }
-                        else
-                        {
-                            Forget(lease.LeaseId);
                         }
                     }
                 }
