@@ -150,7 +150,7 @@ internal sealed class ClusterGate
         lock (_sync)
         {
             var now = _time.GetTimestamp();
-            return _core.Loads.Select(l => (l.DestinationId, l.InFlight, l.LastLimit, l.IsEjected(now))).ToArray();
+            return _core.Loads.Select(l => (l.DestinationId, l.InFlight, l.EffectiveLimit(_settings.Core), l.IsEjected(now))).ToArray();
         }
     }
 

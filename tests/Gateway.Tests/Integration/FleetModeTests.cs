@@ -303,6 +303,12 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var gateway in gateways)
         {
             await EventuallyAsync(async () => await HealthAsync(gateway) == "ok", TimeSpan.FromSeconds(15));
+            // The first active probe teaches each replica the upstreams' limit; until it answers, a cold destination
+            // takes one request at a time, which these tests would read as the fleet holding slots back.
+            await EventuallyAsync(
+                async () => upstreams.Length == (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Samples.Count(
+                    s => s.Matches("gateway_destination_concurrency_limit", ("cluster", "test")) && s.Value == Slots),
+                TimeSpan.FromSeconds(15));
         }
 
         return gateways;
