@@ -8,8 +8,10 @@ using Gateway.Timing;
 using MetricsExposition;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Configuration.ClusterValidators;
+using Yarp.ReverseProxy.Configuration.RouteValidators;
+using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.LoadBalancing;
 
@@ -24,12 +26,14 @@ public static class GatewayServiceCollectionExtensions
             .Bind(configuration.GetSection(GatewayOptions.SectionName), binder => binder.ErrorOnUnknownConfiguration = true)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, GatewayOptionsValidator>();
-        services.AddSingleton<IValidateOptions<GatewayOptions>, ReverseProxyConfigValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ContextOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, AdmissionOptionsValidator>();
         services.AddSingleton<IValidateOptions<GatewayOptions>, FleetOptionsValidator>();
         services.AddSingleton<LiveGatewayOptions>();
-        services.AddSingleton<IConfigChangeListener, GatewayMetadataListener>();
+        services.AddSingleton<GatewayProxyConfigValidator>();
+        services.AddSingleton<IClusterValidator>(static sp => sp.GetRequiredService<GatewayProxyConfigValidator>());
+        services.AddSingleton<IRouteValidator>(static sp => sp.GetRequiredService<GatewayProxyConfigValidator>());
+        services.AddSingleton<IConfigChangeListener, ProxyConfigRejectionLog>();
 
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.Configuration;
 using Gateway.LoadBalancing;
 using Gateway.Tests.Integration;
+using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Configuration;
 
@@ -54,7 +55,10 @@ public sealed class LiveGatewayOptionsTests
         await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
             "ReverseProxy:Clusters:test:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1, got 'two'", StringComparison.Ordinal)));
 
+        // YARP refused the edit as a whole: the last valid limit is still in force.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
+        var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
+        Assert.Equal(2, metrics.Value("gateway_destination_concurrency_limit", ("cluster", "test")));
     }
 
     [Fact]
