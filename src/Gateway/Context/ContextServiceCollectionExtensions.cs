@@ -80,7 +80,8 @@ internal static class ContextServiceCollectionExtensions
 
     /// <summary>
     /// The fetched keys, refreshed every <c>KeyRefreshInterval</c> and when a token names an unknown <c>kid</c> (at most
-    /// once per <c>KeyRefreshMinimumInterval</c>); a failed refresh keeps the keys fetched before. Null without a URL.
+    /// once per <c>KeyRefreshMinimumInterval</c>); a failed refresh keeps the keys fetched before, a successful one drops
+    /// withdrawn keys. Null without a URL.
     /// </summary>
     private static ConfigurationManager<OpenIdConnectConfiguration>? CreateKeyManager(Configuration.AuthenticationOptions settings, IServiceProvider services)
     {
@@ -99,6 +100,11 @@ internal static class ContextServiceCollectionExtensions
         {
             AutomaticRefreshInterval = settings.KeyRefreshInterval,
             RefreshInterval = settings.KeyRefreshMinimumInterval,
+
+            // IdentityModel would otherwise keep accepting a key the provider withdrew for an hour ("last known good"
+            // configurations), which defeats revoking a leaked key. A provider that is down is another matter: the
+            // manager keeps the keys it has until a fetch succeeds.
+            UseLastKnownGoodConfiguration = false,
         };
     }
 
