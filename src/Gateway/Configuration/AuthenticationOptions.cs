@@ -31,7 +31,7 @@ public sealed class AuthenticationOptions
     public bool RequireHttpsMetadata { get; set; } = true;
 
     /// <summary>
-    /// How often fetched keys are refreshed (at least 5 minutes; the key library adds up to an hour of jitter, and the
+    /// How often fetched keys are refreshed (at least 5 minutes; the key library adds 0-5% jitter, and the
     /// refresh runs in the background while the current keys keep serving). Default 1 hour.
     /// </summary>
     public TimeSpan KeyRefreshInterval { get; set; } = TimeSpan.FromHours(1);
