@@ -1,5 +1,6 @@
 using Gateway.Context;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Configuration;
 
@@ -22,6 +23,7 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
     {
         const string Section = GatewayOptions.SectionName + ":Authentication";
         _ = SigningKeys.Load(authentication, failures);
+        ValidateRemoteKeys(authentication, failures);
         if (authentication.ClockSkew < TimeSpan.Zero)
         {
             failures.Add($"{Section}:ClockSkew must not be negative, got {authentication.ClockSkew}.");
@@ -71,8 +73,44 @@ internal sealed class ContextOptionsValidator(IHostEnvironment environment, ICon
             var key = $"{route.Path}:AuthorizationPolicy";
             if (configuration[key] is { Length: > 0 } policy && !policy.Equals("anonymous", StringComparison.OrdinalIgnoreCase))
             {
-                failures.Add($"{key} '{policy}' requires authentication, but {Section} has no signing key (HmacKey, RsaPublicKeyFile or JwksFile) and no ApiKeys.");
+                failures.Add($"{key} '{policy}' requires authentication, but {Section} has no signing key (HmacKey, RsaPublicKeyFile, JwksFile, MetadataAddress or JwksUrl) and no ApiKeys.");
             }
+        }
+    }
+
+    private static void ValidateRemoteKeys(AuthenticationOptions authentication, List<string> failures)
+    {
+        const string Section = GatewayOptions.SectionName + ":Authentication";
+        if (authentication.MetadataAddress is not null && authentication.JwksUrl is not null)
+        {
+            failures.Add($"{Section}:MetadataAddress and {Section}:JwksUrl are both set; set one: the discovery document names its own key set.");
+        }
+
+        foreach (var (key, address) in new[] { ("MetadataAddress", authentication.MetadataAddress), ("JwksUrl", authentication.JwksUrl) })
+        {
+            if (address is null)
+            {
+                continue;
+            }
+
+            if (!address.IsAbsoluteUri || (address.Scheme != Uri.UriSchemeHttp && address.Scheme != Uri.UriSchemeHttps))
+            {
+                failures.Add($"{Section}:{key} must be an absolute http or https address, got '{address}'.");
+            }
+            else if (address.Scheme == Uri.UriSchemeHttp && authentication.RequireHttpsMetadata)
+            {
+                failures.Add($"{Section}:{key} must use https unless {Section}:RequireHttpsMetadata is false, got '{address}'.");
+            }
+        }
+
+        if (authentication.KeyRefreshInterval < BaseConfigurationManager.MinimumAutomaticRefreshInterval)
+        {
+            failures.Add($"{Section}:KeyRefreshInterval must be at least {BaseConfigurationManager.MinimumAutomaticRefreshInterval}, got {authentication.KeyRefreshInterval}.");
+        }
+
+        if (authentication.KeyRefreshMinimumInterval < BaseConfigurationManager.MinimumRefreshInterval)
+        {
+            failures.Add($"{Section}:KeyRefreshMinimumInterval must be at least {BaseConfigurationManager.MinimumRefreshInterval}, got {authentication.KeyRefreshMinimumInterval}.");
         }
     }
 

@@ -1,8 +1,12 @@
 using System.Diagnostics;
 using Gateway.Configuration;
+using Gateway.Metrics;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using AspNetAuthenticationOptions = Microsoft.AspNetCore.Authentication.AuthenticationOptions;
 
@@ -37,9 +41,10 @@ internal static class ContextServiceCollectionExtensions
             }
         });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<IOptions<GatewayOptions>, TimeProvider>((jwt, gateway, time) =>
+            .Configure<IOptions<GatewayOptions>, TimeProvider, IServiceProvider>((jwt, gateway, time, services) =>
             {
                 var settings = gateway.Value.Authentication;
+                jwt.ConfigurationManager = CreateKeyManager(settings, services);
                 jwt.MapInboundClaims = false;
                 jwt.TokenHandlers.Clear();
                 jwt.TokenHandlers.Add(new CachingTokenHandler(settings.TokenCacheSize, time));
@@ -49,7 +54,8 @@ internal static class ContextServiceCollectionExtensions
                     ValidAlgorithms = [SecurityAlgorithms.HmacSha256, SecurityAlgorithms.RsaSha256],
                     RequireSignedTokens = true,
                     RequireExpirationTime = true,
-                    ValidateIssuer = settings.Issuer is not null,
+                    // A discovery document names the issuer its keys sign for; the handler requires it (or Issuer).
+                    ValidateIssuer = settings.Issuer is not null || settings.MetadataAddress is not null,
                     ValidIssuer = settings.Issuer,
                     ValidateAudience = settings.Audience is not null,
                     ValidAudience = settings.Audience,
@@ -57,6 +63,13 @@ internal static class ContextServiceCollectionExtensions
                 };
                 jwt.Events = new JwtBearerEvents { OnChallenge = TokenChallenge.WriteAsync };
             });
+        services.AddHttpClient(SigningKeysDocumentRetriever.HttpClientName, client =>
+            {
+                client.DefaultRequestHeaders.UserAgent.ParseAdd("Gateway");
+                client.MaxResponseContentBufferSize = MaxKeyDocumentBytes;
+            })
+            .AddStandardResilienceHandler(ConfigureKeyFetches);
+        services.AddHostedService<SigningKeysWarmup>();
         services.AddAuthorization();
         services.AddSingleton<ApiKeyIndex>();
 
@@ -64,6 +77,48 @@ internal static class ContextServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<GatewayTracing>());
         return services;
     }
+
+    /// <summary>
+    /// The fetched keys, refreshed every <c>KeyRefreshInterval</c> and when a token names an unknown <c>kid</c> (at most
+    /// once per <c>KeyRefreshMinimumInterval</c>); a failed refresh keeps the keys fetched before, a successful one drops
+    /// withdrawn keys. Null without a URL.
+    /// </summary>
+    private static ConfigurationManager<OpenIdConnectConfiguration>? CreateKeyManager(Configuration.AuthenticationOptions settings, IServiceProvider services)
+    {
+        if (settings.RemoteKeysAddress is not { } address)
+        {
+            return null;
+        }
+
+        IConfigurationRetriever<OpenIdConnectConfiguration> reader = settings.MetadataAddress is not null
+            ? new OpenIdConnectConfigurationRetriever()
+            : new JwksRetriever();
+        var documents = new SigningKeysDocumentRetriever(
+            services.GetRequiredService<IHttpClientFactory>(), settings.RequireHttpsMetadata, services.GetRequiredService<GatewayMetrics>(),
+            services.GetRequiredService<ILogger<SigningKeysDocumentRetriever>>());
+        return new ConfigurationManager<OpenIdConnectConfiguration>(address.AbsoluteUri, reader, documents)
+        {
+            AutomaticRefreshInterval = settings.KeyRefreshInterval,
+            RefreshInterval = settings.KeyRefreshMinimumInterval,
+
+            // IdentityModel would otherwise keep accepting a key the provider withdrew for an hour ("last known good"
+            // configurations), which defeats revoking a leaked key. A provider that is down is another matter: the
+            // manager keeps the keys it has until a fetch succeeds.
+            UseLastKnownGoodConfiguration = false,
+        };
+    }
+
+    /// <summary>
+    /// The standard handler's retries and circuit breaker, with shorter timeouts than its 30 s total: until keys are first
+    /// fetched, bearer requests wait for the fetch.
+    /// </summary>
+    private static void ConfigureKeyFetches(HttpStandardResilienceOptions resilience)
+    {
+        resilience.AttemptTimeout.Timeout = TimeSpan.FromSeconds(3);
+        resilience.TotalRequestTimeout.Timeout = TimeSpan.FromSeconds(10);
+    }
+
+    private const int MaxKeyDocumentBytes = 1024 * 1024;
 
     /// <summary>The propagator for upstream requests: trace headers from the current span, baggage as composed.</summary>
     public static GatewayPropagator CreatePropagator() => new(DistributedContextPropagator.Current);

@@ -34,6 +34,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _recoveries;
     private readonly Counter<long> _holdBacks;
     private readonly Counter<long> _authRejected;
+    private readonly Counter<long> _signingKeysFetches;
     private readonly Counter<long> _qdelay;
     private readonly Counter<long> _qdelayStripped;
     private readonly Counter<long> _baggageDropped;
@@ -77,6 +78,8 @@ internal sealed class GatewayMetrics
 
         _authRejected = meter.CreateCounter<long>(
             "gateway.auth.rejected", "{request}", "Requests refused with 401, by reason: missing_token, invalid_token, expired_token.");
+        _signingKeysFetches = meter.CreateCounter<long>(
+            "gateway.signing_keys.fetches", "{document}", "Key documents fetched from MetadataAddress or JwksUrl (or its jwks_uri), by outcome: fetched, failed.");
         _qdelay = meter.CreateCounter<long>(
             "gateway.qdelay.requests", "{request}", "Requests carrying a qdelay, by source (token, header) and outcome (applied, clamped, rejected).");
         _qdelayStripped = meter.CreateCounter<long>(
@@ -159,6 +162,8 @@ internal sealed class GatewayMetrics
     }
 
     public void RecordAuthRejected(string reason) => _authRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RecordSigningKeysFetch(string outcome) => _signingKeysFetches.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void RecordQdelay(string source, string outcome) =>
         _qdelay.Add(1, new KeyValuePair<string, object?>("source", source), new KeyValuePair<string, object?>("outcome", outcome));

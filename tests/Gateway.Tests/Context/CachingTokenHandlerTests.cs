@@ -1,6 +1,9 @@
+using System.Security.Cryptography;
 using System.Text;
 using Gateway.Context;
 using Microsoft.Extensions.Time.Testing;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 
 namespace Gateway.Tests.Context;
@@ -73,6 +76,37 @@ public sealed class CachingTokenHandlerTests
         Assert.True(second.IsValid);
         Assert.NotSame(first, second);
         Assert.Equal(0, handler.Count);
+    }
+
+    [Fact]
+    public async Task ValidateTokenAsync_FetchedKeysReplacedWithoutTheTokensKey_ChecksTheRememberedTokenAgainAndRefusesIt()
+    {
+        var handler = new CachingTokenHandler(capacity: 10, _time);
+        using var rsa = RSA.Create(2048);
+        var token = TestTokens.Rs256(new Dictionary<string, object>(), rsa, keyId: "k1");
+        var withKey = new OpenIdConnectConfiguration();
+        withKey.SigningKeys.Add(new RsaSecurityKey(rsa.ExportParameters(false)) { KeyId = "k1" });
+        var rotated = new OpenIdConnectConfiguration();
+        using var other = RSA.Create(2048);
+        rotated.SigningKeys.Add(new RsaSecurityKey(other.ExportParameters(false)) { KeyId = "k2" });
+
+        var before = await handler.ValidateTokenAsync(token, FetchedKeys(withKey));
+        var sameKeys = await handler.ValidateTokenAsync(token, FetchedKeys(withKey));
+        var after = await handler.ValidateTokenAsync(token, FetchedKeys(rotated));
+
+        Assert.True(before.IsValid);
+        Assert.Same(before, sameKeys);
+        Assert.False(after.IsValid);
+        Assert.IsType<SecurityTokenSignatureKeyNotFoundException>(after.Exception);
+    }
+
+    /// <summary>Keys as a configuration manager serves them after a fetch (no static key).</summary>
+    private TokenValidationParameters FetchedKeys(OpenIdConnectConfiguration keys)
+    {
+        var parameters = Parameters();
+        parameters.IssuerSigningKey = null;
+        parameters.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(keys);
+        return parameters;
     }
 
     /// <summary>As the gateway configures them, with the token's lifetime judged on the fake clock.</summary>

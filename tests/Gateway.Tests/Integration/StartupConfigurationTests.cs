@@ -18,6 +18,7 @@ public sealed class StartupConfigurationTests
     [InlineData("--Gateway:Authentication:HmacKey=short", "Gateway:Authentication:HmacKey must be at least 32 bytes")]
     [InlineData("--Gateway:Authentication:RsaPublicKeyFile=/nonexistent/key.pem", "Gateway:Authentication:RsaPublicKeyFile '/nonexistent/key.pem' cannot be read")]
     [InlineData("--Gateway:Authentication:JwksFile=/etc/hostname", "Gateway:Authentication:JwksFile '/etc/hostname' is not a JSON Web Key Set")]
+    [InlineData("--Gateway:Authentication:JwksUrl=http://idp.example/jwks", "Gateway:Authentication:JwksUrl must use https unless Gateway:Authentication:RequireHttpsMetadata is false")]
     [InlineData("--ReverseProxy:Routes:demo:AuthorizationPolicy=default", "ReverseProxy:Routes:demo:AuthorizationPolicy 'default' requires authentication")]
     [InlineData("--Gateway:Qdelay:MaxMs=-1", "Gateway:Qdelay:MaxMs must be 0 or more")]
     [InlineData("--Gateway:Fleet:HeartbeatInterval=00:00:05", "Gateway:Fleet:LeaseTime must be at least three heartbeat intervals")]
