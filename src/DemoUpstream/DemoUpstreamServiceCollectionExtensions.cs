@@ -2,7 +2,7 @@ using DemoUpstream.Jobs;
 using DemoUpstream.Slots;
 using DemoUpstream.Tracing;
 using DemoUpstream.Work;
-using MetricsExposition;
+using ServerMetrics;
 using Microsoft.Extensions.Options;
 
 namespace DemoUpstream;
@@ -18,7 +18,7 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton<ServiceTimeSampler>();
         services.AddSingleton<OverloadSwitch>();
         services.AddSingleton<DemoMetrics>();
-        services.AddPrometheusExposition((exposition, _) => exposition.Meters.Add(DemoMetrics.MeterName));
+        services.AddServerMetrics();
         services.AddProblemDetails();
         services.AddHostedService<SpanExport>();
         services.AddJobs(configuration);

@@ -1,7 +1,7 @@
 using DemoUpstream;
 using DemoUpstream.Jobs;
 using DemoUpstream.Work;
-using MetricsExposition;
+using ServerMetrics;
 using Microsoft.Extensions.Options;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,7 +11,7 @@ var app = builder.Build();
 try
 {
     // Resolving services here already reads (and validates) options, so this is inside the try too.
-    app.MapPrometheusMetrics();
+    app.MapServerMetrics();
     _ = app.Services.GetRequiredService<DemoMetrics>(); // Its gauges are exposed before the first request.
     app.MapJobs();
     app.MapSimulatedWork();

@@ -1,54 +1,56 @@
-using System.Diagnostics.Metrics;
-using Gateway.Metrics;
+using Prometheus;
 
 namespace Gateway.Fleet;
 
 /// <summary>
 /// Whether this replica decides with the fleet (shared mode) or alone (local mode), for <c>/healthz</c> and the
-/// metrics: degraded from a failed or slow Redis call until the next heartbeat that succeeds. Its instruments are on
-/// the gateway's meter and exist only when fleet mode is configured.
+/// metrics: degraded from a failed or slow Redis call until the next heartbeat that succeeds. Its metrics are in the
+/// gateway's registry and exist only when fleet mode is configured (it is created only then).
 /// </summary>
 internal sealed class FleetStatus : IFleetStoreMetrics
 {
     public const string UnavailableReason = "fleet_redis_unavailable";
 
-    private readonly Counter<long> _roundTrips;
-    private readonly Histogram<double> _callDuration;
-    private readonly Counter<long> _fallbacks;
-    private readonly Counter<long> _grants;
-    private readonly Counter<long> _slotsTaken;
-    private readonly Counter<long> _reclaims;
+    private readonly Counter _roundTrips;
+    private readonly Histogram _callDuration;
+    private readonly Counter _fallbacks;
+    private readonly Counter _grants;
+    private readonly Counter _slotsTaken;
+    private readonly Counter _reclaims;
     private Func<int> _reserve = static () => 0;
     private Func<int> _leases = static () => 0;
     private int _degraded;
     private int _replicas;
 
-    public FleetStatus(IMeterFactory meterFactory)
+    public FleetStatus(IMetricFactory factory, CollectorRegistry registry)
     {
-        var meter = meterFactory.Create(GatewayMetrics.MeterName);
-        meter.CreateObservableGauge(
-            "gateway.fleet.degraded", () => Volatile.Read(ref _degraded), "{state}",
-            "1 while this replica cannot reach the fleet's Redis and balances in local mode, else 0.");
-        meter.CreateObservableGauge(
-            "gateway.fleet.replicas", () => Volatile.Read(ref _replicas), "{replica}", "Live replicas in the fleet, as of the last heartbeat.");
-        _roundTrips = meter.CreateCounter<long>("gateway.fleet.redis.round_trips", "{call}", "Calls to the fleet's Redis, by operation.");
-        _callDuration = meter.CreateHistogram(
-            "gateway.fleet.redis.duration",
-            "s",
+        var degraded = factory.CreateGauge(
+            "gateway_fleet_degraded", "1 while this replica cannot reach the fleet's Redis and balances in local mode, else 0.");
+        var replicas = factory.CreateGauge("gateway_fleet_replicas", "Live replicas in the fleet, as of the last heartbeat.");
+        _roundTrips = factory.CreateCounter("gateway_fleet_redis_round_trips_total", "Calls to the fleet's Redis, by operation.", ["operation"]);
+        _callDuration = factory.CreateHistogram(
+            "gateway_fleet_redis_duration_seconds",
             "Calls to the fleet's Redis that it answered, from the call to its answer, by operation.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = FleetCallBuckets });
-        _fallbacks = meter.CreateCounter<long>("gateway.fleet.fallbacks", "{event}", "Switches from shared to local mode, by reason.");
-        meter.CreateObservableGauge(
-            "gateway.fleet.leases", () => _leases(), "{slot}",
-            "Slots this replica holds in the fleet and renews: its requests in flight through fleet mode, and its reserve.");
-        meter.CreateObservableGauge(
-            "gateway.fleet.reserve", () => _reserve(), "{slot}", "Slots this replica holds in reserve now, over all clusters (Gateway:Fleet:Reserve per cluster at most).");
-        _slotsTaken = meter.CreateCounter<long>(
-            "gateway.fleet.slots_taken", "{slot}", "Slots this replica's requests took in shared mode, by where from (reserve: no Redis trip; redis: an acquire).");
-        _reclaims = meter.CreateCounter<long>(
-            "gateway.fleet.reclaims", "{slot}", "Reserved slots this replica gave back because a request had to wait in the fleet's queue.");
-        _grants = meter.CreateCounter<long>(
-            "gateway.fleet.grants", "{grant}", "Slots the fleet gave to this replica's waiting requests, by how the grant arrived (pubsub, heartbeat).");
+            ["operation"],
+            new HistogramConfiguration { Buckets = [.. FleetCallBuckets] });
+        _fallbacks = factory.CreateCounter("gateway_fleet_fallbacks_total", "Switches from shared to local mode, by reason.", ["reason"]);
+        var leases = factory.CreateGauge(
+            "gateway_fleet_leases", "Slots this replica holds in the fleet and renews: its requests in flight through fleet mode, and its reserve.");
+        var reserve = factory.CreateGauge(
+            "gateway_fleet_reserve", "Slots this replica holds in reserve now, over all clusters (Gateway:Fleet:Reserve per cluster at most).");
+        _slotsTaken = factory.CreateCounter(
+            "gateway_fleet_slots_taken_total", "Slots this replica's requests took in shared mode, by where from (reserve: no Redis trip; redis: an acquire).", ["via"]);
+        _reclaims = factory.CreateCounter(
+            "gateway_fleet_reclaims_total", "Reserved slots this replica gave back because a request had to wait in the fleet's queue.");
+        _grants = factory.CreateCounter(
+            "gateway_fleet_grants_total", "Slots the fleet gave to this replica's waiting requests, by how the grant arrived (pubsub, heartbeat).", ["via"]);
+        registry.AddBeforeCollectCallback(() =>
+        {
+            degraded.Set(Volatile.Read(ref _degraded));
+            replicas.Set(Volatile.Read(ref _replicas));
+            leases.Set(_leases());
+            reserve.Set(_reserve());
+        });
     }
 
     /// <summary>
@@ -67,7 +69,7 @@ internal sealed class FleetStatus : IFleetStoreMetrics
     {
         if (Interlocked.Exchange(ref _degraded, 1) == 0)
         {
-            _fallbacks.Add(1, new KeyValuePair<string, object?>("reason", reason));
+            _fallbacks.WithLabels(reason).Inc();
             return true;
         }
 
@@ -84,14 +86,13 @@ internal sealed class FleetStatus : IFleetStoreMetrics
     /// <summary>Where the reserve and lease gauges read from (the coordinator's pools and leases).</summary>
     public void Observe(Func<int> reserve, Func<int> leases) => (_reserve, _leases) = (reserve, leases);
 
-    public void RecordSlotTaken(string via) => _slotsTaken.Add(1, new KeyValuePair<string, object?>("via", via));
+    public void RecordSlotTaken(string via) => _slotsTaken.WithLabels(via).Inc();
 
-    public void RecordReclaim() => _reclaims.Add(1);
+    public void RecordReclaim() => _reclaims.Inc();
 
-    public void RecordGrant(string via) => _grants.Add(1, new KeyValuePair<string, object?>("via", via));
+    public void RecordGrant(string via) => _grants.WithLabels(via).Inc();
 
-    public void RecordCall(string operation, TimeSpan elapsed) =>
-        _callDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("operation", operation));
+    public void RecordCall(string operation, TimeSpan elapsed) => _callDuration.WithLabels(operation).Observe(elapsed.TotalSeconds);
 
-    public void RecordRoundTrip(string operation) => _roundTrips.Add(1, new KeyValuePair<string, object?>("operation", operation));
+    public void RecordRoundTrip(string operation) => _roundTrips.WithLabels(operation).Inc();
 }

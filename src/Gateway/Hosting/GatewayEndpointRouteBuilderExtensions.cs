@@ -5,7 +5,8 @@ using Gateway.Context;
 using Gateway.Fleet;
 using Gateway.LoadBalancing;
 using Gateway.Timing;
-using MetricsExposition;
+using Gateway.Metrics;
+using ServerMetrics;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Health;
 
@@ -21,10 +22,12 @@ public static class GatewayEndpointRouteBuilderExtensions
         var options = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
         _ = endpoints.ServiceProvider.GetRequiredService<LiveGatewayOptions>();
 
-        // Mapped (so the collector is listening) before anything records a measurement.
+        // The metrics exist from start-up whether or not they are served: nothing recorded before the first scrape is lost.
+        _ = endpoints.ServiceProvider.GetRequiredService<GatewayMetrics>();
         if (options.Metrics.Enabled)
         {
-            endpoints.MapPrometheusMetrics(options.Metrics.Path);
+            endpoints.MapServerMetrics(options.Metrics.Path);
+            _ = endpoints.ServiceProvider.GetRequiredService<AdditionalMeters>();
         }
 
         // Created now so a shared-bucket store starts connecting at start-up, not on the first enqueue request.

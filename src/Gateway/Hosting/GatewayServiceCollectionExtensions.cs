@@ -5,7 +5,7 @@ using Gateway.Fleet;
 using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.Timing;
-using MetricsExposition;
+using ServerMetrics;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
@@ -36,7 +36,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IConfigChangeListener, ProxyConfigRejectionLog>();
 
         services.AddSingleton(TimeProvider.System);
-        services.AddMetrics();
+        services.AddServerMetrics();
         services.AddSingleton<ClusterGateRegistry>();
         services.AddSingleton<FleetStatus>();
         services.AddSingleton<FleetCoordinator>();
@@ -60,21 +60,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<IActiveHealthCheckPolicy, LoadReportHealthPolicy>();
         services.Replace(ServiceDescriptor.Singleton<IForwarderHttpClientFactory, MeteredForwarderHttpClientFactory>());
 
-        services.AddPrometheusExposition((exposition, sp) =>
-        {
-            var metrics = sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Metrics;
-            exposition.Meters.Add(GatewayMetrics.MeterName);
-
-            // HttpClient's own meter (System.Net.Http) is opt-in through AdditionalMeters: it records several
-            // measurements per proxied request, about 5% of the gateway's throughput, and the gateway_upstream_*
-            // metrics already cover round trips and connections.
-            foreach (var meter in metrics.AdditionalMeters)
-            {
-                exposition.Meters.Add(meter);
-            }
-
-            exposition.MaxSeriesPerMetric = metrics.MaxSeriesPerMetric;
-        });
+        services.AddSingleton<AdditionalMeters>();
         return services;
     }
 }

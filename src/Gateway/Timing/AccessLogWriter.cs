@@ -1,9 +1,8 @@
-using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Unicode;
 using System.Threading.Channels;
-using Gateway.Metrics;
+using Prometheus;
 
 namespace Gateway.Timing;
 
@@ -29,18 +28,18 @@ internal sealed class AccessLogWriter : IHostedService
     private long _dropped;
     private Task? _pump;
 
-    public AccessLogWriter(IMeterFactory meters, TimeProvider time)
-        : this(meters, time, Console.OpenStandardOutput())
+    public AccessLogWriter(IMetricFactory metrics, CollectorRegistry registry, TimeProvider time)
+        : this(metrics, registry, time, Console.OpenStandardOutput())
     {
     }
 
-    internal AccessLogWriter(IMeterFactory meters, TimeProvider time, Stream output)
+    internal AccessLogWriter(IMetricFactory metrics, CollectorRegistry registry, TimeProvider time, Stream output)
     {
         _time = time;
         _output = output;
-        meters.Create(GatewayMetrics.MeterName).CreateObservableCounter(
-            "gateway.access_log.dropped", () => Interlocked.Read(ref _dropped), "{line}",
-            "Access-log lines dropped because the writer fell behind or standard output failed.");
+        var dropped = metrics.CreateCounter(
+            "gateway_access_log_dropped_total", "Access-log lines dropped because the writer fell behind or standard output failed.");
+        registry.AddBeforeCollectCallback(() => dropped.IncTo(Interlocked.Read(ref _dropped)));
     }
 
     public long Dropped => Interlocked.Read(ref _dropped);

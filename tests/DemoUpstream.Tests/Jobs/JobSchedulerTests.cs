@@ -81,7 +81,7 @@ public sealed class JobSchedulerTests
         var job = harness.Enqueue(origin: SchedulerHarness.Baggage(("qdelay.ms", "-5"), ("qdelay.jitter_ms", "900001"), ("qdelay.svc.demo", "1.5")));
 
         Assert.Equal(TimeSpan.Zero, job.QDelay);
-        var invalid = harness.Measurements.Of("demo.jobs.qdelay_invalid");
+        var invalid = harness.Measurements.Of("demo_jobs_qdelay_invalid_total");
         Assert.Equal(["jitter_ms", "ms", "svc"], invalid.Select(m => (string)m.Tags["entry"]!).Order());
         Assert.All(invalid, m => Assert.Equal("default", m.Tags["queue"]));
     }
@@ -207,7 +207,7 @@ public sealed class JobSchedulerTests
         Assert.Equal(3, finished.Attempts);
         Assert.Equal(harness.Time.GetUtcNow(), finished.FinishedAt);
         Assert.False(harness.Scheduler.TakeAsync(CancellationToken.None).IsCompleted);
-        var outcome = Assert.Single(harness.Measurements.Of("demo.jobs.finished"));
+        var outcome = Assert.Single(harness.Measurements.Of("demo_jobs_finished_total"));
         Assert.Equal("dead-lettered", outcome.Tags["outcome"]);
         Assert.Equal("attempts", outcome.Tags["reason"]);
     }
@@ -330,7 +330,7 @@ public sealed class JobSchedulerTests
         var stats = harness.Scheduler.ReadStats();
         Assert.Equal(["high", "default", "low"], stats.Select(s => s.Queue));
         Assert.Equal(new JobQueueStats("default", Queued: 1, Running: 1, OldestVisibleAge: TimeSpan.Zero), stats[1]);
-        var gauge = harness.Measurements.Of("demo.jobs.oldest_age");
+        var gauge = harness.Measurements.Of("demo_jobs_oldest_age_seconds");
         Assert.Contains(gauge, m => (string)m.Tags["queue"]! == "low" && (string)m.Tags["service"]! == "demo" && m.Value == 0);
     }
 
@@ -347,7 +347,7 @@ public sealed class JobSchedulerTests
         harness.TakeNow();
 
         // One sample: retries are not first attempts.
-        var age = Assert.Single(harness.Measurements.Of("demo.jobs.first_attempt_age"));
+        var age = Assert.Single(harness.Measurements.Of("demo_jobs_first_attempt_age_seconds"));
         Assert.Equal(0.3, age.Value, precision: 6);
         Assert.Equal("high", age.Tags["queue"]);
     }

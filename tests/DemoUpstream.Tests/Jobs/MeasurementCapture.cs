@@ -1,49 +1,42 @@
-using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Text;
+using Prometheus;
 
 namespace DemoUpstream.Tests.Jobs;
 
-/// <summary>Records every measurement from meters of one <see cref="IMeterFactory"/>, ignoring other tests' meters.</summary>
-internal sealed class MeasurementCapture : IDisposable
+/// <summary>
+/// Reads one test's own prometheus-net registry through its text exposition, as a scrape would: a counter's or gauge's
+/// series with its value, a histogram's series with its sum.
+/// </summary>
+internal sealed class MeasurementCapture(CollectorRegistry registry)
 {
-    private readonly MeterListener _listener;
-    private readonly ConcurrentQueue<(string Instrument, double Value, Dictionary<string, object?> Tags)> _measurements = new();
-
-    public MeasurementCapture(IMeterFactory scope)
+    /// <summary>The series of <paramref name="metric"/>, running the registry's before-scrape reads first.</summary>
+    public IReadOnlyList<(double Value, Dictionary<string, object?> Tags)> Of(string metric)
     {
-        _listener = new MeterListener
+        using var stream = new MemoryStream();
+        registry.CollectAndExportAsTextAsync(stream).GetAwaiter().GetResult();
+        var text = Encoding.UTF8.GetString(stream.ToArray());
+        var histogram = text.Contains($"# TYPE {metric} histogram\n", StringComparison.Ordinal);
+        var name = histogram ? metric + "_sum" : metric;
+        var series = new List<(double, Dictionary<string, object?>)>();
+        foreach (var line in text.Split('\n'))
         {
-            InstrumentPublished = (instrument, listener) =>
+            if (!line.StartsWith(name + "{", StringComparison.Ordinal))
             {
-                if (ReferenceEquals(instrument.Meter.Scope, scope))
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        _listener.SetMeasurementEventCallback<long>((i, v, t, _) => Add(i, v, t));
-        _listener.SetMeasurementEventCallback<int>((i, v, t, _) => Add(i, v, t));
-        _listener.SetMeasurementEventCallback<double>((i, v, t, _) => Add(i, v, t));
-        _listener.Start();
-    }
+                continue;
+            }
 
-    /// <summary>Measurements of <paramref name="instrument"/>, reading observable instruments first.</summary>
-    public IReadOnlyList<(double Value, Dictionary<string, object?> Tags)> Of(string instrument)
-    {
-        _listener.RecordObservableInstruments();
-        return [.. _measurements.Where(m => m.Instrument == instrument).Select(m => (m.Value, m.Tags))];
-    }
+            var close = line.LastIndexOf('}');
+            var tags = new Dictionary<string, object?>(StringComparer.Ordinal);
+            foreach (var pair in line[(name.Length + 1)..close].Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                tags[pair[..eq]] = pair[(eq + 2)..^1];
+            }
 
-    public void Dispose() => _listener.Dispose();
-
-    private void Add(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
-    {
-        var copy = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, tagValue) in tags)
-        {
-            copy[key] = tagValue;
+            series.Add((double.Parse(line[(close + 2)..], CultureInfo.InvariantCulture), tags));
         }
 
-        _measurements.Enqueue((instrument.Name, value, copy));
+        return series;
     }
 }

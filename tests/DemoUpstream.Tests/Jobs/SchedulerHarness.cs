@@ -1,27 +1,23 @@
-using System.Diagnostics.Metrics;
 using DemoUpstream.Jobs;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Prometheus;
 
 namespace DemoUpstream.Tests.Jobs;
 
-/// <summary>A <see cref="JobScheduler"/> on a fake clock, with its own meter factory so its metrics are this test's alone.</summary>
+/// <summary>A <see cref="JobScheduler"/> on a fake clock, with its own metrics registry so its metrics are this test's alone.</summary>
 internal sealed class SchedulerHarness : IDisposable
 {
-    private readonly ServiceProvider _services;
-
     public SchedulerHarness(JobsOptions? options = null, string serviceName = "demo", Random? random = null)
     {
         JobsOptions = options ?? new JobsOptions();
-        _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        MeterFactory = _services.GetRequiredService<IMeterFactory>();
-        Measurements = new MeasurementCapture(MeterFactory);
+        var registry = Metrics.NewCustomRegistry();
+        Measurements = new MeasurementCapture(registry);
         var demo = Options.Create(new DemoUpstreamOptions { ServiceName = serviceName });
         Journal = new JobJournal(Options.Create(JobsOptions), Time, NullLogger<JobJournal>.Instance);
         Scheduler = new JobScheduler(
-            Options.Create(JobsOptions), demo, Time, new JitterSource(random ?? new Random(7)), new JobMetrics(MeterFactory, demo), Journal);
+            Options.Create(JobsOptions), demo, Time, new JitterSource(random ?? new Random(7)), new JobMetrics(Metrics.WithCustomRegistry(registry), registry, demo), Journal);
     }
 
     public FakeTimeProvider Time { get; } = new();
@@ -29,8 +25,6 @@ internal sealed class SchedulerHarness : IDisposable
     public DateTimeOffset Start { get; } = new FakeTimeProvider().GetUtcNow();
 
     public JobsOptions JobsOptions { get; }
-
-    public IMeterFactory MeterFactory { get; }
 
     public MeasurementCapture Measurements { get; }
 
@@ -62,8 +56,6 @@ internal sealed class SchedulerHarness : IDisposable
     {
         Scheduler.Dispose();
         Journal.Dispose();
-        Measurements.Dispose();
-        _services.Dispose();
     }
 
     /// <summary>Milliseconds from the harness's creation to <paramref name="at"/> on the fake clock.</summary>

@@ -1,6 +1,5 @@
 using DemoUpstream.Jobs;
 using DemoUpstream.Work;
-using MetricsExposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -9,6 +8,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ServerMetrics;
 
 namespace DemoUpstream.Tests.Work;
 
@@ -38,7 +38,7 @@ internal sealed class DemoUpstreamServer : IAsyncDisposable
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
-        app.MapPrometheusMetrics();
+        app.MapServerMetrics();
         app.MapJobs();
         app.MapSimulatedWork();
         await app.StartAsync();

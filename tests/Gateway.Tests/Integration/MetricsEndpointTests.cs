@@ -82,15 +82,20 @@ public sealed class MetricsEndpointTests
         var metrics = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
         var plainMetrics = await Exposition.ScrapeAsync(client, plain.BaseAddress);
 
-        Assert.DoesNotContain(plainMetrics.Samples, s => s.Name.StartsWith("http_client_", StringComparison.Ordinal));
+        Assert.DoesNotContain(plainMetrics.Samples, s => s.Name.StartsWith("system_net_http_", StringComparison.Ordinal));
         Assert.True(plainMetrics.Sum("kestrel_active_connections") >= 1);
 
-        Assert.Equal("counter", metrics.Types["dotnet_gc_collections_total"]);
+        Assert.Equal("counter", metrics.Types["dotnet_collection_count_total"]); // prometheus-net's standard collector.
+        Assert.Equal("counter", metrics.Types["process_cpu_seconds_total"]);
+        Assert.True(metrics.Value("process_cpu_seconds_total") > 0);
         Assert.Equal("gauge", metrics.Types["dotnet_thread_pool_threads"]);
         Assert.True(metrics.Value("dotnet_thread_pool_threads") >= 1);
         Assert.Equal("gauge", metrics.Types["dotnet_thread_pool_queue_length"]);
         Assert.True(metrics.Sum("kestrel_active_connections") >= 1); // This scrape's own connection.
-        Assert.Equal(1, metrics.Sum("http_client_open_connections", ("server_port", upstream.BaseAddress.Port.ToString())));
+        // Additional meters come through prometheus-net's MeterAdapter, named meter then instrument.
+        Assert.Equal(1, metrics.Sum("system_net_http_http_client_open_connections", ("server_port", upstream.BaseAddress.Port.ToString())));
+        var (exitCode, lint) = await Promtool.CheckMetricsAsync(await client.GetStringAsync(new Uri(gateway.BaseAddress, "/metrics")));
+        Assert.True(exitCode == 0, lint);
     }
 
     [Fact]
@@ -199,6 +204,61 @@ public sealed class MetricsEndpointTests
         Assert.Equal(Cluster, series.Labels["cluster"]);
         Assert.Equal(Route, series.Labels["route"]);
         Assert.Equal(1, series.Value);
+    }
+
+    [Fact]
+    public async Task SampledSlowRequest_ItsTraceIdIsAnExemplarOnTheDurationAndUlqHistograms_InARealPrometheus()
+    {
+        const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:Slots=1");
+        using var config = new GatewayConfigFile().AddCluster("c1", "RoundRobin", [upstream.BaseAddress]);
+        await using var gateway = await ServerProcess.StartGatewayAsync("--config", config.Write());
+        using var client = new HttpClient();
+
+        // An unsampled request first: it must leave no exemplar behind.
+        using (var unsampled = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/x?ms=1")))
+        {
+            unsampled.Headers.Add("traceparent", "00-11111111111111111111111111111111-2222222222222222-00");
+            (await client.SendAsync(unsampled)).Dispose();
+        }
+
+        // The sampled request waits at the upstream behind another one holding its only slot, so its ULQ is real.
+        var blocker = client.GetAsync(new Uri(upstream.BaseAddress, "/x?ms=400"));
+        await Task.Delay(100);
+        using (var sampled = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/x?ms=50")))
+        {
+            sampled.Headers.Add("traceparent", $"00-{TraceId}-b7ad6b7169203331-01");
+            using var response = await client.SendAsync(sampled);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        (await blocker).Dispose();
+
+        // Plain scrapes (the text format) carry no exemplars; OpenMetrics does, on request.
+        var plain = await client.GetStringAsync(new Uri(gateway.BaseAddress, "/metrics"));
+        Assert.DoesNotContain(TraceId, plain, StringComparison.Ordinal);
+        using var openMetrics = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, "/metrics"));
+        openMetrics.Headers.Accept.ParseAdd("application/openmetrics-text; version=1.0.0");
+        using (var response = await client.SendAsync(openMetrics))
+        {
+            Assert.Equal("application/openmetrics-text", response.Content.Headers.ContentType?.MediaType);
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.Contains($"trace_id=\"{TraceId}\"", text, StringComparison.Ordinal);
+            Assert.DoesNotContain("11111111111111111111111111111111", text, StringComparison.Ordinal);
+            Assert.EndsWith("# EOF\n", text, StringComparison.Ordinal);
+        }
+
+        await using var prometheus = await PrometheusServer.StartAsync(
+            TimeSpan.FromSeconds(1), new Dictionary<string, IReadOnlyList<string>> { ["gateway"] = [gateway.BaseAddress.Authority] }, exemplars: true);
+        await prometheus.WaitForTargetsUpAsync(TimeSpan.FromSeconds(30));
+        await prometheus.WaitForScrapesAfterAsync(DateTimeOffset.UtcNow, TimeSpan.FromSeconds(30));
+
+        foreach (var histogram in new[] { "gateway_request_duration_seconds_bucket", "gateway_upstream_local_queue_seconds_bucket" })
+        {
+            var traceIds = await prometheus.QueryExemplarTraceIdsAsync(histogram);
+            Assert.True(traceIds.Contains(TraceId), $"{histogram}: exemplars {string.Join(' ', traceIds)}\n{prometheus.Output}");
+            Assert.DoesNotContain("11111111111111111111111111111111", traceIds);
+        }
     }
 
     private static void AssertCumulative(Exposition scrape, string histogram)

@@ -1,8 +1,9 @@
-using System.Diagnostics.Metrics;
+using Prometheus;
 using System.Text;
 using Gateway.Timing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using ServerMetrics;
 
 namespace Gateway.Tests.Timing;
 
@@ -46,9 +47,9 @@ public sealed class AccessLogWriterTests
     [Fact]
     public async Task Write_ManyLines_AllArriveInOrderInWritesOfWholeLinesAtMost4KiB()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var services = new ServiceCollection().AddServerMetrics().BuildServiceProvider();
         var output = new RecordingStream();
-        var writer = new AccessLogWriter(services.GetRequiredService<IMeterFactory>(), new FakeTimeProvider(Now), output);
+        var writer = new AccessLogWriter(services.GetRequiredService<IMetricFactory>(), services.GetRequiredService<CollectorRegistry>(), new FakeTimeProvider(Now), output);
         await writer.StartAsync(CancellationToken.None);
 
         for (var i = 0; i < 5000; i++)
@@ -69,9 +70,9 @@ public sealed class AccessLogWriterTests
     [Fact]
     public async Task Write_WhenTheWriterFallsBehindByCapacity_DropsAndCountsInsteadOfBlocking()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var services = new ServiceCollection().AddServerMetrics().BuildServiceProvider();
         var output = new RecordingStream();
-        var writer = new AccessLogWriter(services.GetRequiredService<IMeterFactory>(), new FakeTimeProvider(Now), output);
+        var writer = new AccessLogWriter(services.GetRequiredService<IMetricFactory>(), services.GetRequiredService<CollectorRegistry>(), new FakeTimeProvider(Now), output);
 
         // Not started: nothing drains, so the queue fills at Capacity.
         for (var i = 0; i < AccessLogWriter.Capacity + 10; i++)
@@ -88,8 +89,8 @@ public sealed class AccessLogWriterTests
     [Fact]
     public async Task Write_AfterStandardOutputFails_CountsLinesAsDroppedAndKeepsAccepting()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var writer = new AccessLogWriter(services.GetRequiredService<IMeterFactory>(), new FakeTimeProvider(Now), new BrokenStream());
+        using var services = new ServiceCollection().AddServerMetrics().BuildServiceProvider();
+        var writer = new AccessLogWriter(services.GetRequiredService<IMetricFactory>(), services.GetRequiredService<CollectorRegistry>(), new FakeTimeProvider(Now), new BrokenStream());
         await writer.StartAsync(CancellationToken.None);
 
         for (var i = 0; i < 3; i++)

@@ -1,31 +1,27 @@
-using System.Diagnostics.Metrics;
-using Gateway.Metrics;
+using Prometheus;
 
 namespace Gateway.Admission.Redis;
 
 /// <summary>
 /// Whether the shared buckets are reachable, for <c>/healthz</c> and the metrics: degraded from a failed Redis call
-/// until the next one that succeeds. Its instruments are on the gateway's meter and exist only when Redis is configured.
+/// until the next one that succeeds. Its metrics are in the gateway's registry and exist only when Redis is configured.
 /// </summary>
 internal sealed class RedisAdmissionStatus
 {
     public const string UnavailableReason = "admission_redis_unavailable";
 
-    private readonly long[] _errors = new long[RedisErrorKinds.All.Count];
-    private long _roundTrips;
+    private readonly Counter.Child[] _errors;
+    private readonly Counter _roundTrips;
     private int _degraded;
 
-    public RedisAdmissionStatus(IMeterFactory meterFactory)
+    public RedisAdmissionStatus(IMetricFactory factory, CollectorRegistry registry)
     {
-        var meter = meterFactory.Create(GatewayMetrics.MeterName);
-        meter.CreateObservableGauge(
-            "gateway.admission.redis.degraded", () => Volatile.Read(ref _degraded), "{state}",
-            "1 while the shared (Redis) tenant buckets cannot be reached and admission fails open or closed, else 0.");
-        meter.CreateObservableCounter("gateway.admission.redis.errors", () => RedisErrorKinds.All.Select(
-            (kind, i) => new Measurement<long>(Interlocked.Read(ref _errors[i]), new KeyValuePair<string, object?>("kind", kind))),
-            "{call}", "Failed or skipped Redis calls of the admission step, by kind.");
-        meter.CreateObservableCounter(
-            "gateway.admission.redis.round_trips", () => Interlocked.Read(ref _roundTrips), "{call}", "Commands sent to Redis by the admission step.");
+        var degraded = factory.CreateGauge(
+            "gateway_admission_redis_degraded", "1 while the shared (Redis) tenant buckets cannot be reached and admission fails open or closed, else 0.");
+        var errors = factory.CreateCounter("gateway_admission_redis_errors_total", "Failed or skipped Redis calls of the admission step, by kind.", ["kind"]);
+        _errors = [.. RedisErrorKinds.All.Select(kind => errors.WithLabels(kind))];
+        _roundTrips = factory.CreateCounter("gateway_admission_redis_round_trips_total", "Commands sent to Redis by the admission step.");
+        registry.AddBeforeCollectCallback(() => degraded.Set(Volatile.Read(ref _degraded)));
     }
 
     public bool Degraded => Volatile.Read(ref _degraded) == 1;
@@ -33,14 +29,14 @@ internal sealed class RedisAdmissionStatus
     /// <summary>Records a failure; true when this one turned the state from healthy to degraded.</summary>
     public bool MarkFailed(string kind)
     {
-        Interlocked.Increment(ref _errors[RedisErrorKinds.IndexOf(kind)]);
+        _errors[RedisErrorKinds.IndexOf(kind)].Inc();
         return Interlocked.Exchange(ref _degraded, 1) == 0;
     }
 
     /// <summary>Records a success; true when this one ended a degraded spell.</summary>
     public bool MarkHealthy() => Volatile.Read(ref _degraded) == 1 && Interlocked.Exchange(ref _degraded, 0) == 1;
 
-    public void RecordRoundTrip() => Interlocked.Increment(ref _roundTrips);
+    public void RecordRoundTrip() => _roundTrips.Inc();
 
-    public long RoundTrips => Interlocked.Read(ref _roundTrips);
+    public long RoundTrips => (long)_roundTrips.Value;
 }

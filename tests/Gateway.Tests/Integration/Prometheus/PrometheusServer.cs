@@ -37,9 +37,13 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>Prometheus's own log (it logs to stderr), for failure messages.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts Prometheus scraping <paramref name="targets"/> (job name → host:port list) at /metrics.</summary>
+    /// <summary>
+    /// Starts Prometheus scraping <paramref name="targets"/> (job name → host:port list) at /metrics. With
+    /// <paramref name="exemplars"/> it runs with <c>--enable-feature=exemplar-storage</c>, so it asks for OpenMetrics
+    /// and keeps the exemplars it is given.
+    /// </summary>
     public static async Task<PrometheusServer> StartAsync(
-        TimeSpan scrapeInterval, IReadOnlyDictionary<string, IReadOnlyList<string>> targets)
+        TimeSpan scrapeInterval, IReadOnlyDictionary<string, IReadOnlyList<string>> targets, bool exemplars = false)
     {
         var path = FindExecutable() ?? throw new InvalidOperationException(
             $"'{Executable}' is not on PATH: install Debian's prometheus package (./test.sh does).");
@@ -52,7 +56,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
             for (var attempt = 1; ; attempt++)
             {
                 var port = LoopbackPort.Free();
-                var (started, portTaken) = await TryStartAsync(path, directory, configFile, port, targetCount);
+                var (started, portTaken) = await TryStartAsync(path, directory, configFile, port, targetCount, exemplars);
                 if (started is not null)
                 {
                     return started;
@@ -79,6 +83,26 @@ internal sealed class PrometheusServer : IAsyncDisposable
         using var response = await _client.PostAsync("api/v1/query", form, cancellationToken);
         var data = await ReadDataAsync(response, $"query {promql}", cancellationToken);
         return QueryResult.Parse(data);
+    }
+
+    /// <summary>The <c>trace_id</c> of every exemplar stored for <paramref name="promql"/>'s series in the last hour.</summary>
+    public async Task<IReadOnlyList<string>> QueryExemplarTraceIdsAsync(string promql, CancellationToken cancellationToken = default)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var form = new FormUrlEncodedContent(
+        [
+            new("query", promql),
+            new("start", now.AddHours(-1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+            new("end", now.AddMinutes(1).ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture)),
+        ]);
+        using var response = await _client.PostAsync("api/v1/query_exemplars", form, cancellationToken);
+        var data = await ReadDataAsync(response, $"query_exemplars {promql}", cancellationToken);
+        return
+        [
+            .. data.EnumerateArray()
+                .SelectMany(series => series.GetProperty("exemplars").EnumerateArray())
+                .Select(exemplar => exemplar.GetProperty("labels").TryGetProperty("trace_id", out var id) ? id.GetString()! : ""),
+        ];
     }
 
     /// <summary>Polls <c>/api/v1/targets</c> until every configured target is healthy.</summary>
@@ -123,7 +147,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     private static async Task<(PrometheusServer? Server, string PortTakenOutput)> TryStartAsync(
-        string executable, string directory, string configFile, int port, int targetCount)
+        string executable, string directory, string configFile, int port, int targetCount, bool exemplars)
     {
         var output = new ConcurrentQueue<string>();
         var info = new ProcessStartInfo(executable)
@@ -137,6 +161,10 @@ internal sealed class PrometheusServer : IAsyncDisposable
         info.ArgumentList.Add($"--storage.tsdb.path={Path.Combine(directory, "data")}");
         info.ArgumentList.Add($"--web.listen-address=127.0.0.1:{port}");
         info.ArgumentList.Add("--log.level=warn");
+        if (exemplars)
+        {
+            info.ArgumentList.Add("--enable-feature=exemplar-storage");
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.OutputDataReceived += (_, e) => Collect(output, e.Data);
         process.ErrorDataReceived += (_, e) => Collect(output, e.Data);
