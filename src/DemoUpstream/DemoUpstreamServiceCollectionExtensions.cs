@@ -20,7 +20,7 @@ internal static class DemoUpstreamServiceCollectionExtensions
         services.AddSingleton<DemoMetrics>();
         services.AddServerMetrics();
         services.AddProblemDetails();
-        services.AddHostedService<SpanExport>();
+        services.AddDemoTracing(configuration);
         services.AddJobs(configuration);
         return services;
     }

@@ -12,7 +12,7 @@ using AspNetAuthenticationOptions = Microsoft.AspNetCore.Authentication.Authenti
 
 namespace Gateway.Context;
 
-/// <summary>Registers the request context step: JWT bearer authentication, tracing, and the upstream header transform.</summary>
+/// <summary>Registers the request context step: JWT bearer authentication and the upstream header transform.</summary>
 internal static class ContextServiceCollectionExtensions
 {
     /// <summary>The default scheme when authentication is on: a policy scheme choosing JWT or API key per request.</summary>
@@ -72,9 +72,6 @@ internal static class ContextServiceCollectionExtensions
         services.AddHostedService<SigningKeysWarmup>();
         services.AddAuthorization();
         services.AddSingleton<ApiKeyIndex>();
-
-        services.AddSingleton<GatewayTracing>();
-        services.AddHostedService(sp => sp.GetRequiredService<GatewayTracing>());
         return services;
     }
 

@@ -50,6 +50,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, ShuffleShardPolicy>();
         services.AddProblemDetails();
         services.AddGatewayContext();
+        services.AddGatewayTracing(configuration);
         services.AddGatewayAdmission();
 
         services.AddReverseProxy()
