@@ -1,14 +1,11 @@
 using Gateway.Admission;
-using Gateway.Admission.Redis;
 using Gateway.Configuration;
 using Gateway.Context;
-using Gateway.Fleet;
 using Gateway.LoadBalancing;
 using Gateway.Timing;
 using Gateway.Metrics;
 using ServerMetrics;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy.Health;
 
 namespace Gateway.Hosting;
 
@@ -32,23 +29,7 @@ public static class GatewayEndpointRouteBuilderExtensions
 
         // Created now so a shared-bucket store starts connecting at start-up, not on the first enqueue request.
         _ = endpoints.ServiceProvider.GetRequiredService<ITenantBuckets>();
-        var redisAdmission = endpoints.ServiceProvider.RedisStatus();
-
-        // Degraded is still 200: the gateway serves (enqueue routes on local limits, or 503 when failing closed), and
-        // taking replicas out of a balancer would not bring Redis back. Until the first round of active health probes
-        // has answered it is 503 "starting": before that the gateway knows neither which destinations are up nor
-        // their concurrency limits, and a cold burst would queue behind one request per destination.
-        var monitor = endpoints.ServiceProvider.GetRequiredService<IActiveHealthCheckMonitor>();
-        var fleet = endpoints.ServiceProvider.GetRequiredService<FleetCoordinator>() is { Enabled: true }
-            ? endpoints.ServiceProvider.GetRequiredService<FleetStatus>()
-            : null;
-        endpoints.MapGet("/healthz", () => !monitor.InitialProbeCompleted
-            ? Results.Json(new { status = "starting", reason = "initial_health_probes" }, statusCode: StatusCodes.Status503ServiceUnavailable)
-            : fleet is { Degraded: true }
-            ? Results.Ok(new { status = "degraded", reason = FleetStatus.UnavailableReason, mode = "local" })
-            : redisAdmission is { Degraded: true }
-            ? Results.Ok(new { status = "degraded", reason = RedisAdmissionStatus.UnavailableReason, failureMode = options.Admission.Redis.FailureMode.ToString() })
-            : Results.Ok(new { status = "ok" })).ExcludeFromDescription();
+        endpoints.MapHealthChecks("/healthz", HealthResponse.Options).ExcludeFromDescription();
         endpoints.MapReverseProxy(pipeline =>
         {
             pipeline.UseMiddleware<RequestTimingMiddleware>();

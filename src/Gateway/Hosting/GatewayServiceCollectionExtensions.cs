@@ -51,6 +51,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddProblemDetails();
         services.AddGatewayContext();
         services.AddGatewayTracing(configuration);
+        services.AddGatewayHealthChecks();
         services.AddGatewayAdmission();
 
         services.AddReverseProxy()
