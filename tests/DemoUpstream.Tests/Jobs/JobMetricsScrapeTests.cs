@@ -1,6 +1,6 @@
 namespace DemoUpstream.Tests.Jobs;
 
-public sealed class JobMetricsExpositionTests
+public sealed class JobMetricsScrapeTests
 {
     [Fact]
     public async Task GetMetrics_AfterJobs_ExposesEveryJobsSeriesWithServiceAndQueueLabels()
