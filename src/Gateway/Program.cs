@@ -1,8 +1,8 @@
 using Gateway.Hosting;
 
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 try
 {
-    var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Configuration.AddGatewayConfigFile(args);
     builder.Services.AddGateway(builder.Configuration);
 
@@ -11,7 +11,7 @@ try
     app.Run();
     return 0;
 }
-catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var message))
+catch (Exception ex) when (StartupErrors.TryDescribe(ex, builder.Configuration, out var message))
 {
     Console.Error.WriteLine($"Gateway: {message}");
     return 2;

@@ -25,6 +25,11 @@ public sealed class GatewayOptions
         [typeof(AdmissionOptions).FullName!] = SectionName + ":Admission",
         [typeof(AdmissionRedisOptions).FullName!] = SectionName + ":Admission:Redis",
         [typeof(FleetOptions).FullName!] = SectionName + ":Fleet",
+
+        // Dictionary entries: '*' stands for the entry's name.
+        [typeof(TenantLimitOptions).FullName!] = SectionName + ":Admission:Tiers:*",
+        [typeof(TenantOptions).FullName!] = SectionName + ":Admission:Tenants:*",
+        [typeof(PriorityClassOptions).FullName!] = SectionName + ":Admission:Classes:*",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>

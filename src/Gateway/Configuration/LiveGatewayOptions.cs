@@ -13,13 +13,18 @@ internal sealed partial class LiveGatewayOptions : IDisposable
 {
     private readonly IOptionsFactory<GatewayOptions> _factory;
     private readonly ILogger _logger;
+    private readonly IConfiguration _configuration;
     private readonly List<IDisposable> _subscriptions = [];
     private GatewayOptions _current;
 
     public LiveGatewayOptions(
-        IOptionsFactory<GatewayOptions> factory, IEnumerable<IOptionsChangeTokenSource<GatewayOptions>> sources, ILogger<LiveGatewayOptions> logger)
+        IOptionsFactory<GatewayOptions> factory,
+        IEnumerable<IOptionsChangeTokenSource<GatewayOptions>> sources,
+        IConfiguration configuration,
+        ILogger<LiveGatewayOptions> logger)
     {
         _factory = factory;
+        _configuration = configuration;
         _logger = logger;
 
         // At start-up a bad value throws, which stops the gateway naming the key.
@@ -47,7 +52,7 @@ internal sealed partial class LiveGatewayOptions : IDisposable
             Volatile.Write(ref _current, _factory.Create(Options.DefaultName));
             LogReloaded(_logger);
         }
-        catch (Exception ex) when (StartupErrors.TryDescribe(ex, out var message))
+        catch (Exception ex) when (StartupErrors.TryDescribe(ex, _configuration, out var message))
         {
             LogRejected(_logger, message);
         }
