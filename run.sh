@@ -6,10 +6,17 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 command -v dotnet >/dev/null || { echo "run.sh: the .NET 10 SDK (dotnet) is required" >&2; exit 1; }
-./eng/restore.sh
+# Only what runs here is built: the gateway and DemoUpstream (./test.sh builds the rest).
+projects=(src/Gateway/Gateway.csproj src/DemoUpstream/DemoUpstream.csproj)
+echo "run.sh: restoring packages (the first run downloads them; a minute or two on a fresh machine)"
+./eng/restore.sh "${projects[@]}"
+echo "run.sh: building the gateway and DemoUpstream (Release)"
 build_log="$(mktemp)"
-dotnet build Gateway.sln -c Release --no-restore --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }
+for project in "${projects[@]}"; do
+  dotnet build "$project" -c Release --no-restore --nologo -v quiet >"$build_log" 2>&1 || { cat "$build_log" >&2; rm -f "$build_log"; exit 1; }
+done
 rm -f "$build_log"
+echo "run.sh: starting three DemoUpstreams and the gateway"
 
 gateway_url=http://127.0.0.1:5000
 upstream_ports=(5001 5002 5003)

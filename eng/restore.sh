@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# Restores the solution's NuGet packages (the quick-start scripts build with --no-restore after this).
+# Restores NuGet packages for the given projects, or the whole solution (the quick-start scripts build with
+# --no-restore after this). Usage: eng/restore.sh [project ...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-dotnet restore "$root/Gateway.sln" --nologo -v quiet
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=("$root/Gateway.sln")
+for target in "${targets[@]}"; do
+  dotnet restore "$target" --nologo -v quiet
+done
