@@ -13,18 +13,19 @@ namespace Gateway.Simulator;
 /// </summary>
 public static class SimulateCommand
 {
-    /// <summary>Runs the command: the table (or JSON) goes to stdout, simulation speed per row to stderr.</summary>
-    public static int Run(string[] args) => Run(args, Console.Out, Console.Error, TimeProvider.System);
-
-    internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter diagnostics, TimeProvider time)
+    /// <summary>The <c>simulate</c> command: the table (or JSON) goes to stdout, simulation speed per row to stderr.</summary>
+    public static System.CommandLine.Command Create()
     {
-        if (args.Any(a => a is "--help" or "-h"))
-        {
-            output.Write(SimulateOptions.Usage);
-            return 0;
-        }
+        var commandLine = SimulateOptions.CreateCommandLine();
+        commandLine.Command.SetAction(result => Run(commandLine.Bind(result), Console.Out, Console.Error, TimeProvider.System));
+        return commandLine.Command;
+    }
 
-        var options = SimulateOptions.Parse(args);
+    internal static int Run(IReadOnlyList<string> args, TextWriter output, TextWriter diagnostics, TimeProvider time) =>
+        Run(SimulateOptions.Parse(args), output, diagnostics, time);
+
+    internal static int Run(SimulateOptions options, TextWriter output, TextWriter diagnostics, TimeProvider time)
+    {
         var results = new List<SimulationResult>();
         long simulated = 0;
         var allStarted = time.GetTimestamp();

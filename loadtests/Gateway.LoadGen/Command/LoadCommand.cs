@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 
 namespace Gateway.LoadGen;
@@ -6,38 +7,22 @@ namespace Gateway.LoadGen;
 public static class LoadCommand
 {
     /// <summary>
-    /// Runs <c>loadtests/run.sh load ...</c>. A live status line goes to stderr only when it is a terminal;
-    /// the table and a "Reproduce:" line go to stdout. Bad options throw <see cref="ArgumentException"/>.
+    /// The <c>loadtests/run.sh load</c> command. A live status line goes to stderr only when it is a terminal; the
+    /// table and a "Reproduce:" line go to stdout. Options only wrong together throw <see cref="ArgumentException"/>.
     /// </summary>
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
     {
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return await RunAsync(args, Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, cancel.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
+        var commandLine = LoadOptions.CreateCommandLine();
+        commandLine.Command.SetAction((result, cancellationToken) =>
+            RunAsync(commandLine.Bind(result), Console.Out, Console.Error, interactive: !Console.IsErrorRedirected, cancellationToken));
+        return commandLine.Command;
     }
 
-    internal static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
+    internal static Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken) =>
+        RunAsync(LoadOptions.Parse(args), stdout, stderr, interactive, cancellationToken);
+
+    internal static async Task<int> RunAsync(LoadOptions options, TextWriter stdout, TextWriter stderr, bool interactive, CancellationToken cancellationToken)
     {
-        if (args is ["--help"] or ["-h"])
-        {
-            await stdout.WriteAsync(LoadOptions.Usage);
-            return 0;
-        }
-
-        var options = LoadOptions.Parse(args);
-
         using var generator = new LoadGenerator();
         Action<LoadProgress>? progress = interactive ? p => stderr.Write("\r" + ProgressLine.Format(p) + "\u001b[K") : null;
         LoadResult result;

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using ServiceTimes;
@@ -7,27 +8,11 @@ namespace Gateway.LoadGen;
 /// <summary>The <c>load</c> command's options. <see cref="Parse"/> throws <see cref="ArgumentException"/> naming the bad option.</summary>
 internal sealed record LoadOptions
 {
-    public const string Usage = """
-        usage: loadtests/run.sh load --url URL [--url URL ...] (--rate R | --phases PHASES) [options]
-
-          --url URL            a system under test; each --url is its own column, and every arrival goes to all
-          --rate R             arrivals per second, steady for --duration
-          --phases PHASES      steps and ramps, e.g. 50:10s,50-200:30s,200:10s (RATE[-RATE]:DURATION, comma-separated)
-          --arrival KIND       poisson (default) or constant
-          --duration D         how long to send (default 60s); longer --phases are cut there
-          --drain D            how long after sending ends to wait for responses before cutting them (default 10s)
-          --requests N         at most N arrivals (default 100000)
-          --header 'N: V'      a request header, e.g. 'Authorization: Bearer abc' (repeatable)
-          --service-ms SPEC    adds ?ms=<sample> from a service-time spec, e.g. exp:mean=20ms, so DemoUpstream
-                               simulates that service time; the same sample goes to every --url
-          --capture HEADER     a response header to summarise when numeric, e.g. X-Demo-Queue-Ms (repeatable)
-          --timeout D          per-request timeout (default 60s)
-          --seed N             seeds the arrivals and the service times (default 1)
-          --json FILE          also write the results as JSON (with every request's record)
-          --markdown FILE      also write the Markdown table to FILE
-
-        Durations take ms, s, m or h. Latency is measured from each request's scheduled send time (open loop).
-        Before the run, each URL gets four untimed requests, to open connections and warm up the client.
+    /// <summary>Shown under the options in <c>--help</c>.</summary>
+    public const string Description = """
+        One open-loop run: every arrival goes to every --url at its scheduled time, and latency is measured from that
+        time. Give either --rate or --phases. Durations take ms, s, m or h. Before the run, each URL gets four untimed
+        requests, to open connections and warm up the client. Prints a Markdown table and a Reproduce: line.
         """;
 
     private const int DefaultRequests = 100_000;
@@ -62,66 +47,68 @@ internal sealed record LoadOptions
 
     public string? MarkdownPath { get; init; }
 
-    public static LoadOptions Parse(IReadOnlyList<string> args)
+    public static LoadOptions Parse(IReadOnlyList<string> args) => CreateCommandLine().Parse(args);
+
+    /// <summary>The <c>load</c> command's options, each with its description and default for <c>--help</c>.</summary>
+    public static OptionsCommand<LoadOptions> CreateCommandLine()
     {
-        var options = new LoadOptions();
-        var urls = new List<Uri>();
-        var headers = new List<KeyValuePair<string, string>>();
-        var capture = new List<string>();
-        for (var i = 0; i < args.Count; i += 2)
+        var urls = new RepeatedOption<Uri>("--url", "a system under test; each --url is its own column, and every arrival goes to all (repeatable, required)", ParseUrl);
+        var rate = new TextOption<double>("--rate", "arrivals per second, steady for --duration", null, v => ParseRate("--rate", v, allowZero: false));
+        var phases = new TextOption<IReadOnlyList<LoadPhase>>("--phases", "steps and ramps, e.g. 50:10s,50-200:30s,200:10s (RATE[-RATE]:DURATION, comma-separated)", null, ParsePhases);
+        var arrival = new TextOption<ArrivalProcess>("--arrival", "poisson or constant", "poisson", ParseArrival);
+        var duration = new TextOption<TimeSpan>("--duration", "how long to send; longer --phases are cut there", "60s", v => ParseDuration("--duration", v));
+        var drain = new TextOption<TimeSpan>("--drain", "how long after sending ends to wait for responses before cutting them", "10s", v => ParseDuration("--drain", v));
+        var requests = new TextOption<int>("--requests", "at most this many arrivals", "100000", v => ParseInt("--requests", v, 1));
+        var headers = new RepeatedOption<KeyValuePair<string, string>>("--header", "a request header, e.g. 'Authorization: Bearer abc' (repeatable)", ParseHeader);
+        var service = new TextOption<IServiceTimeDistribution>(
+            "--service-ms",
+            "adds ?ms=<sample> from a service-time spec, e.g. exp:mean=20ms, so DemoUpstream simulates that service time; the same sample goes to every --url",
+            null,
+            v => ServiceTimeSpec.TryParse(v, out var parsed, out var error) ? parsed : throw new ArgumentException($"--service-ms: {error}"));
+        var capture = new RepeatedOption<string>("--capture", "a response header to summarise when numeric, e.g. X-Demo-Queue-Ms (repeatable)", ParseCapture);
+        var timeout = new TextOption<TimeSpan>("--timeout", "per-request timeout", "60s", v => ParseDuration("--timeout", v));
+        var seed = new TextOption<int>("--seed", "seeds the arrivals and the service times", "1", v => ParseInt("--seed", v, int.MinValue));
+        var json = new TextOption<string>("--json", "also write the results as JSON (with every request's record) to this file", null, v => v);
+        var markdown = new TextOption<string>("--markdown", "also write the Markdown table to this file", null, v => v);
+
+        var command = new Command("load", Description)
         {
-            var name = args[i];
-            var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{name} needs a value");
-            options = name switch
+            urls.Option, rate.Option, phases.Option, arrival.Option, duration.Option, drain.Option, requests.Option, headers.Option,
+            service.Option, capture.Option, timeout.Option, seed.Option, json.Option, markdown.Option,
+        };
+        return new(command, result =>
+        {
+            var options = new LoadOptions
             {
-                "--url" => Add(urls, ParseUrl(value), options),
-                "--rate" => options with { Rate = ParseRate(name, value, allowZero: false) },
-                "--phases" => options with { Phases = ParsePhases(value) },
-                "--arrival" => options with
-                {
-                    Arrivals = value.ToLowerInvariant() switch
-                    {
-                        "poisson" => ArrivalProcess.Poisson,
-                        "constant" => ArrivalProcess.Constant,
-                        _ => throw new ArgumentException($"--arrival must be poisson or constant, got '{value}'"),
-                    },
-                },
-                "--duration" => options with { Duration = ParseDuration(name, value) },
-                "--drain" => options with { Drain = ParseDuration(name, value) },
-                "--timeout" => options with { Timeout = ParseDuration(name, value) },
-                "--requests" => options with { Requests = ParseInt(name, value, 1) },
-                "--seed" => options with { Seed = ParseInt(name, value, int.MinValue) },
-                "--header" => Add(headers, ParseHeader(value), options),
-                "--service-ms" => options with
-                {
-                    ServiceSpec = value,
-                    Service = ServiceTimeSpec.TryParse(value, out var service, out var error) ? service : throw new ArgumentException($"--service-ms: {error}"),
-                },
-                "--capture" => Add(capture, string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("--capture needs a header name") : value.Trim(), options),
-                "--json" => options with { JsonPath = value },
-                "--markdown" => options with { MarkdownPath = value },
-                _ => throw new ArgumentException($"unknown option '{name}'; see loadtests/run.sh load --help"),
+                Urls = urls.Get(result),
+                Rate = rate.IsGiven(result) ? rate.Get(result) : null,
+                Phases = phases.IsGiven(result) ? phases.Get(result) : null,
+                Arrivals = arrival.Get(result),
+                Duration = duration.Get(result),
+                Drain = drain.Get(result),
+                Requests = requests.Get(result),
+                Headers = headers.Get(result),
+                ServiceSpec = service.IsGiven(result) ? result.GetValue(service.Option) : null,
+                Service = service.IsGiven(result) ? service.Get(result) : null,
+                Capture = capture.Get(result),
+                Timeout = timeout.Get(result),
+                Seed = seed.Get(result),
+                JsonPath = json.IsGiven(result) ? json.Get(result) : null,
+                MarkdownPath = markdown.IsGiven(result) ? markdown.Get(result) : null,
             };
-        }
+            if (options.Urls.Count == 0)
+            {
+                throw new ArgumentException("--url is required; see loadtests/run.sh load --help");
+            }
 
-        if (urls.Count == 0)
-        {
-            throw new ArgumentException("--url is required; see loadtests/run.sh load --help");
-        }
+            if ((options.Rate is null) == (options.Phases is null))
+            {
+                throw new ArgumentException("give either --rate or --phases");
+            }
 
-        if ((options.Rate is null) == (options.Phases is null))
-        {
-            throw new ArgumentException("give either --rate or --phases");
-        }
-
-        if (options.Drain == TimeSpan.Zero)
-        {
-            throw new ArgumentException("--drain must be positive");
-        }
-
-        options = options with { Urls = urls, Headers = headers, Capture = capture };
-        options.ToPlan().Validate();
-        return options;
+            options.ToPlan().Validate();
+            return options;
+        });
     }
 
     /// <summary>The phases cut at <see cref="Duration"/>; the run is bounded by Duration + <see cref="Drain"/>.</summary>
@@ -226,11 +213,15 @@ internal sealed record LoadOptions
         return kept;
     }
 
-    private static LoadOptions Add<T>(List<T> list, T item, LoadOptions options)
+    private static ArrivalProcess ParseArrival(string value) => value.ToLowerInvariant() switch
     {
-        list.Add(item);
-        return options;
-    }
+        "poisson" => ArrivalProcess.Poisson,
+        "constant" => ArrivalProcess.Constant,
+        _ => throw new ArgumentException($"--arrival must be poisson or constant, got '{value}'"),
+    };
+
+    private static string ParseCapture(string value) =>
+        string.IsNullOrWhiteSpace(value) ? throw new ArgumentException("--capture needs a header name") : value.Trim();
 
     private static Uri ParseUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps)
@@ -242,7 +233,7 @@ internal sealed record LoadOptions
             ? rate
             : throw new ArgumentException($"{name} must be a number of arrivals per second{(allowZero ? " from 0" : " above 0")} to 1000000, got '{value}'");
 
-    private static List<LoadPhase> ParsePhases(string value)
+    private static IReadOnlyList<LoadPhase> ParsePhases(string value)
     {
         var phases = new List<LoadPhase>();
         foreach (var item in value.Split(',', StringSplitOptions.TrimEntries))

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Gateway.LoadGen;
 using ServiceTimes;
 
 namespace Gateway.LoadTests.Failover;
@@ -44,34 +46,36 @@ internal sealed record FailoverOptions(
         Seed: 1,
         OutputDirectory: "loadtests/results");
 
-    public static FailoverOptions Parse(string[] args)
-    {
-        var options = Default;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = OptionValue.After(args, i);
-            options = args[i] switch
-            {
-                "--rate" => options with { Rate = OptionValue.Double("--rate", value, 1, 3000) },
-                "--duration" => options with { Duration = Seconds("--duration", value, RecoverAt + TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(600)) },
-                "--response-timeout" => options with
-                {
-                    ResponseTimeout = Seconds("--response-timeout", value, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60)),
-                },
-                "--events" => options with { Events = List<FailoverEvent>("--events", value) },
-                "--proxies" => options with { Proxies = List<FailoverProxy>("--proxies", value) },
-                "--service" => options with
-                {
-                    ServiceSpec = ServiceTimeSpec.TryParse(value, out _, out var error) ? value : throw new ArgumentException($"--service {error}"),
-                },
-                "--seed" => options with { Seed = OptionValue.Int("--seed", value, 0, int.MaxValue) },
-                "--out" => options with { OutputDirectory = value },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'"),
-            };
-            i++;
-        }
+    public static FailoverOptions Parse(string[] args) => CreateCommandLine().Parse(args);
 
-        return options;
+    public static OptionsCommand<FailoverOptions> CreateCommandLine()
+    {
+        var rate = new TextOption<double>("--rate", "Poisson arrivals per second through the proxy, 1-3000", "300", v => OptionValue.Double("--rate", v, 1, 3000));
+        var duration = new TextOption<TimeSpan>(
+            "--duration", "each run's length: seconds (20) or with a unit (20s, 1500ms), 14s-600s", "20s",
+            v => Seconds("--duration", v, RecoverAt + TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(600)));
+        var responseTimeout = new TextOption<TimeSpan>(
+            "--response-timeout", "how long a proxy waits for a silent upstream before answering 504, 100ms-60s", "5s",
+            v => Seconds("--response-timeout", v, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(60)));
+        var events = new TextOption<IReadOnlyList<FailoverEvent>>("--events", $"comma list of {Names(Enum.GetValues<FailoverEvent>())}", "kill,stop", v => List<FailoverEvent>("--events", v));
+        var proxies = new TextOption<IReadOnlyList<FailoverProxy>>("--proxies", $"comma list of {Names(Enum.GetValues<FailoverProxy>())}", "ours,haproxy,yarp", v => List<FailoverProxy>("--proxies", v));
+        var service = new TextOption<string>(
+            "--service", "service times, drawn by the client and sent as ?ms=", "exp:mean=20ms",
+            v => ServiceTimeSpec.TryParse(v, out _, out var error) ? v : throw new ArgumentException($"--service {error}"));
+        var seed = new TextOption<int>("--seed", "seeds the arrivals and the service times, the same for every proxy", "1", v => OptionValue.Int("--seed", v, 0, int.MaxValue));
+        var output = new TextOption<string>("--out", "where failover.md and failover.json go", "loadtests/results", v => v);
+        var command = new Command("failover", """
+            The same upstream failures against the gateway, HAProxy and stock YARP, each in front of three DemoUpstreams
+            under open-loop load: at 6 s one is killed (started again at 12 s), stopped with SIGSTOP (continued at 12 s)
+            or, with --events restart, cleanly restarted. Errors, p99 and max, time until traffic left it and came back,
+            and ours' in-flight count afterwards.
+            """)
+        {
+            rate.Option, duration.Option, responseTimeout.Option, events.Option, proxies.Option, service.Option, seed.Option, output.Option,
+        };
+        return new(command, result => new FailoverOptions(
+            rate.Get(result), duration.Get(result), responseTimeout.Get(result), events.Get(result), proxies.Get(result), service.Get(result),
+            seed.Get(result), output.Get(result)));
     }
 
     public string CommandLine => string.Create(

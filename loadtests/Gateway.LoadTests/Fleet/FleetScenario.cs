@@ -119,16 +119,18 @@ internal static class FleetScenario
 
             IReadOnlyList<SweepSystem> systems = [.. running.Select(r => r.System)];
             using var generator = new LoadGenerator();
+            var progress = ScenarioProgress.ForConsole(
+                "fleet", TimeSpan.FromSeconds(options.WarmUpSeconds + CalibrationSeconds + (options.Rounds * options.Utilizations.Count * options.Seconds)));
             await SettleAsync("start-up");
             Console.Error.WriteLine($"fleet: warm-up at 50% for {options.WarmUpSeconds} s …");
             var halfLoad = 0.5 * options.TotalSlots * 1000 / service.Mean.TotalMilliseconds;
-            var warmUpExcessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, halfLoad, options.WarmUpSeconds, options.Seed + 1000);
+            var warmUpExcessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, halfLoad, options.WarmUpSeconds, options.Seed + 1000, progress);
             await SettleAsync("warm-up");
 
             // The warm-up's own figure is inflated by the JIT work it sets off (timers wake late on busy cores): taken from
             // it, a 90% level ran at 86.6%. A short run on the quiet machine measures what the levels will see.
             Console.Error.WriteLine($"fleet: calibration at 50% for {CalibrationSeconds} s …");
-            excessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, halfLoad, CalibrationSeconds, options.Seed + 2000);
+            excessMs = await UlqSweepScenario.WarmUpAsync(generator, systems, service, halfLoad, CalibrationSeconds, options.Seed + 2000, progress, "calibration");
             Console.Error.WriteLine(Invariant(
                 $"fleet: upstreams hold a slot {excessMs:F2} ms longer than asked (median; {warmUpExcessMs:F2} ms during the warm-up)"));
 
@@ -152,7 +154,8 @@ internal static class FleetScenario
                     using var stopPing = new CancellationTokenSource();
                     var ping = fleets.Count > 0 ? RedisPing.RunAsync(redis!.Port, TimeProvider.System, stopPing.Token) : null;
                     var (result, _) = await UlqSweepScenario.RunLevelAsync(
-                        generator, systems, service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader]);
+                        generator, systems, service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader], progress,
+                        Invariant($"round {round + 1}/{options.Rounds}, level {level + 1}/{options.Utilizations.Count}, {FleetReport.Pct(utilization)}"));
                     await stopPing.CancelAsync();
                     if (ping is not null)
                     {

@@ -1,8 +1,10 @@
+using System.CommandLine;
 using System.Globalization;
+using Gateway.LoadGen;
 
 namespace Gateway.LoadTests.NoisyNeighbor;
 
-/// <summary>Options of the <c>noisy-neighbor</c> scenario; <see cref="Usage"/> documents each and its default.</summary>
+/// <summary>Options of the <c>noisy-neighbor</c> scenario; <c>--help</c> documents each and its default.</summary>
 /// <param name="RatePerSecond">Every tenant's admitted rate (<c>Gateway:Admission:Tenants:X:RatePerSecond</c>).</param>
 /// <param name="Burst">Every tenant's bucket size (<c>Burst</c>).</param>
 /// <param name="Share">The share of its rate that A, B and C send, in both phases.</param>
@@ -40,64 +42,53 @@ internal sealed record NoisyNeighborOptions(
         RatePerSecond: 20, Burst: 20, Share: 0.5, Factor: 10, Seconds: 30, Rounds: 2, WarmUpSeconds: 10, Workers: 4, WorkMs: 50, SloMs: 5000,
         MaxP99Ratio: 1.2, PatientClients: 5, Seed: 1, OutputDirectory: "loadtests/results");
 
-    public const string Usage = """
-        usage: loadtests/run.sh noisy-neighbor [options]
-
+    public const string Description = """
         One DemoUpstream (jobs API) behind one gateway whose /jobs route is an enqueue route, HS256 tokens for tenants
         A, B, C and D, each admitted at --rate with --burst. After a warm-up, A, B and C send POST /jobs at --share of
         their rate (Poisson) throughout; phases of --seconds alternate between D silent (baseline) and D sending at
         --factor times its rate (noisy), --rounds times each, in the order noisy, baseline, baseline, noisy, ... so that
         drift and warm-up weigh on both alike. Reports per tenant and phase: sent, 202, 429, other, enqueue p50/p99, the
         p99 ratio, D's Retry-After values, and how long A's, B's and C's jobs waited to start against --slo-ms. Exits 1
-        if an acceptance item fails.
-
-          --rate R            every tenant's admitted rate per second                 (default 20)
-          --burst N           every tenant's bucket size                              (default 20)
-          --share S           share of its rate A, B and C send, in (0, 1]            (default 0.5)
-          --factor F          multiple of its rate D sends in the noisy phase, > 1    (default 10)
-          --seconds N         length of each phase, 5-600                             (default 30)
-          --rounds N          phases of each kind, 1-10                               (default 2)
-          --warmup-seconds N  all four tenants at --share first, not measured, 0-120  (default 10)
-          --workers N         DemoUpstream job workers                                (default 4)
-          --work-ms N         each job's work_ms                                      (default 50)
-          --slo-ms N          SLO for the oldest job of A, B and C (start - visible)  (default 5000)
-          --max-p99-ratio X   passing enqueue p99 with D / without D                  (default 1.2)
-          --patient N         D clients that wait Retry-After after the burst, 0-50   (default 5)
-          --seed N            arrival seed                                            (default 1)
-          --out DIR           results directory                                       (default loadtests/results)
-
-        Workers x 1000 / work-ms must leave 20% headroom over A + B + C at --share plus D at its admitted --rate.
+        if an acceptance item fails. Workers x 1000 / work-ms must leave 20% headroom over A + B + C at --share plus D
+        at its admitted --rate.
         """;
 
-    public static bool IsHelp(string[] args) => args is ["--help"] or ["-h"];
+    public static NoisyNeighborOptions Parse(string[] args) => CreateCommandLine().Parse(args);
 
-    public static NoisyNeighborOptions Parse(string[] args)
+    public static OptionsCommand<NoisyNeighborOptions> CreateCommandLine()
     {
-        var options = Defaults;
-        for (var i = 0; i < args.Length; i++)
-        {
-            var value = OptionValue.After(args, i);
-            options = args[i] switch
-            {
-                "--rate" => options with { RatePerSecond = OptionValue.Double(args[i], value, 0.1, 1000) },
-                "--burst" => options with { Burst = OptionValue.Int(args[i], value, 1, 100_000) },
-                "--share" => options with { Share = ParseShare(value) },
-                "--factor" => options with { Factor = ParseFactor(value) },
-                "--seconds" => options with { Seconds = OptionValue.Int(args[i], value, 5, 600) },
-                "--rounds" => options with { Rounds = OptionValue.Int(args[i], value, 1, 10) },
-                "--warmup-seconds" => options with { WarmUpSeconds = OptionValue.Int(args[i], value, 0, 120) },
-                "--workers" => options with { Workers = OptionValue.Int(args[i], value, 1, 256) },
-                "--work-ms" => options with { WorkMs = OptionValue.Int(args[i], value, 1, 60_000) },
-                "--slo-ms" => options with { SloMs = OptionValue.Int(args[i], value, 1, 3_600_000) },
-                "--max-p99-ratio" => options with { MaxP99Ratio = OptionValue.Double(args[i], value, 1, 100) },
-                "--patient" => options with { PatientClients = OptionValue.Int(args[i], value, 0, 50) },
-                "--seed" => options with { Seed = OptionValue.Int(args[i], value, 0, int.MaxValue) },
-                "--out" => options with { OutputDirectory = value },
-                _ => throw new ArgumentException($"unknown option '{args[i]}'; see loadtests/run.sh noisy-neighbor --help"),
-            };
-            i++;
-        }
+        var d = Defaults;
+        TextOption<int> Int(string name, string description, int value, int min, int max) =>
+            new(name, $"{description}, {min}-{max}", value.ToString(CultureInfo.InvariantCulture), v => OptionValue.Int(name, v, min, max));
+        TextOption<double> Double(string name, string description, double value, double min, double max) =>
+            new(name, string.Create(CultureInfo.InvariantCulture, $"{description}, {min}-{max}"), value.ToString(CultureInfo.InvariantCulture), v => OptionValue.Double(name, v, min, max));
 
+        var rate = Double("--rate", "every tenant's admitted rate per second", d.RatePerSecond, 0.1, 1000);
+        var burst = Int("--burst", "every tenant's bucket size", d.Burst, 1, 100_000);
+        var share = new TextOption<double>("--share", "share of its rate A, B and C send, in (0, 1]", "0.5", ParseShare);
+        var factor = new TextOption<double>("--factor", "multiple of its rate D sends in the noisy phase, > 1 (up to 1000)", "10", ParseFactor);
+        var seconds = Int("--seconds", "length of each phase", d.Seconds, 5, 600);
+        var rounds = Int("--rounds", "phases of each kind", d.Rounds, 1, 10);
+        var warmUp = Int("--warmup-seconds", "all four tenants at --share first, not measured", d.WarmUpSeconds, 0, 120);
+        var workers = Int("--workers", "DemoUpstream job workers", d.Workers, 1, 256);
+        var workMs = Int("--work-ms", "each job's work_ms", d.WorkMs, 1, 60_000);
+        var sloMs = Int("--slo-ms", "SLO for the oldest job of A, B and C (start - visible)", d.SloMs, 1, 3_600_000);
+        var maxRatio = Double("--max-p99-ratio", "passing enqueue p99 with D / without D", d.MaxP99Ratio, 1, 100);
+        var patient = Int("--patient", "D clients that wait Retry-After after the burst", d.PatientClients, 0, 50);
+        var seed = Int("--seed", "arrival seed", d.Seed, 0, int.MaxValue);
+        var output = new TextOption<string>("--out", "results directory", d.OutputDirectory, v => v);
+        var command = new Command("noisy-neighbor", Description)
+        {
+            rate.Option, burst.Option, share.Option, factor.Option, seconds.Option, rounds.Option, warmUp.Option, workers.Option, workMs.Option,
+            sloMs.Option, maxRatio.Option, patient.Option, seed.Option, output.Option,
+        };
+        return new(command, result => Validate(new NoisyNeighborOptions(
+            rate.Get(result), burst.Get(result), share.Get(result), factor.Get(result), seconds.Get(result), rounds.Get(result), warmUp.Get(result),
+            workers.Get(result), workMs.Get(result), sloMs.Get(result), maxRatio.Get(result), patient.Get(result), seed.Get(result), output.Get(result))));
+    }
+
+    private static NoisyNeighborOptions Validate(NoisyNeighborOptions options)
+    {
         if (options.NoisyRatePerSecond > 2000)
         {
             throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,

@@ -30,17 +30,6 @@ internal static partial class NoisyNeighborScenario
     public const int LocationHeader = 1;
     public const int BacklogHeader = 2;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        if (NoisyNeighborOptions.IsHelp(args))
-        {
-            Console.WriteLine(NoisyNeighborOptions.Usage);
-            return 0;
-        }
-
-        return await RunAsync(NoisyNeighborOptions.Parse(args));
-    }
-
     public static async Task<int> RunAsync(NoisyNeighborOptions options)
     {
         var key = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));

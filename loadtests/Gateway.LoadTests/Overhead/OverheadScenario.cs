@@ -88,6 +88,7 @@ internal static class OverheadScenario
 
         var gatewayMax = Median(generatorThroughput[Gateway]);
         var rate = Math.Round(gatewayMax * options.LoadShare);
+        var progress = ScenarioProgress.ForConsole("overhead", TimeSpan.FromSeconds(options.Rounds * systems.Length * options.LatencySeconds));
         var latency = systems.ToDictionary(s => s.Name, _ => new List<TargetResult>());
         for (var round = 0; round < options.Rounds; round++)
         {
@@ -100,7 +101,8 @@ internal static class OverheadScenario
                     MaxDuration = TimeSpan.FromSeconds(options.LatencySeconds + 30),
                     Seed = round + 1,
                 };
-                var result = (await generator.RunAsync(plan, [new LoadTarget(name, [url])])).Targets[0];
+                var result = (await generator.RunAsync(plan, [new LoadTarget(name, [url])], progress.Phase($"latency, round {round + 1}/{options.Rounds}, {name}"))).Targets[0];
+                progress.Complete();
                 latency[name].Add(result);
                 Console.Error.WriteLine($"overhead: round {round + 1} {name} at {rate:F0} req/s: p50 {result.Latency.P50:F3} ms, p99 {result.Latency.P99:F3} ms");
             }

@@ -1,43 +1,30 @@
+using System.CommandLine;
 using System.Globalization;
+using Gateway.LoadGen;
 
 namespace Gateway.LoadTests.ReplicasRedis;
 
 /// <summary>Options of the <c>replicas-redis</c> scenario.</summary>
 internal sealed record ReplicasRedisOptions(double Rate, int Replicas, int Seconds, bool Compare, bool Outage)
 {
-    public static ReplicasRedisOptions Parse(string[] args)
+    public static ReplicasRedisOptions Parse(string[] args) => CreateCommandLine().Parse(args);
+
+    public static OptionsCommand<ReplicasRedisOptions> CreateCommandLine()
     {
-        double rate = 100;
-        int replicas = 3, seconds = 30;
-        bool compare = true, outage = true;
-        for (var i = 0; i < args.Length; i++)
+        var rate = new TextOption<double>("--rate", "the tenant's admitted rate per second, 1-5000", "100", v => OptionValue.Int("--rate", v, 1, 5000));
+        var replicas = new TextOption<int>("--replicas", "gateway replicas sharing the bucket, 1-10", "3", v => OptionValue.Int("--replicas", v, 1, 10));
+        var seconds = new TextOption<int>("--seconds", "length of each run, 5-600", "30", v => OptionValue.Int("--seconds", v, 5, 600));
+        var compare = new TextOption<bool>("--compare", "on or off: also run local buckets and one Redis call per request", "on", v => OnOff("--compare", v));
+        var outage = new TextOption<bool>("--outage", "on or off: kill and restart redis-server under traffic", "on", v => OnOff("--outage", v));
+        var command = new Command("replicas-redis", """
+            Gateway replicas sharing one tenant's bucket through redis-server: admitted rate against the configured one,
+            Redis round trips per request and added latency (local, one call per request, reserved batches), then Redis
+            killed and restarted under traffic: 5xx, fail-open takeover time, recovery.
+            """)
         {
-            var value = OptionValue.After(args, i);
-            switch (args[i])
-            {
-                case "--rate":
-                    rate = OptionValue.Int("--rate", value, 1, 5000);
-                    break;
-                case "--replicas":
-                    replicas = OptionValue.Int("--replicas", value, 1, 10);
-                    break;
-                case "--seconds":
-                    seconds = OptionValue.Int("--seconds", value, 5, 600);
-                    break;
-                case "--compare":
-                    compare = OnOff("--compare", value);
-                    break;
-                case "--outage":
-                    outage = OnOff("--outage", value);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option '{args[i]}'");
-            }
-
-            i++;
-        }
-
-        return new ReplicasRedisOptions(rate, replicas, seconds, compare, outage);
+            rate.Option, replicas.Option, seconds.Option, compare.Option, outage.Option,
+        };
+        return new(command, result => new ReplicasRedisOptions(rate.Get(result), replicas.Get(result), seconds.Get(result), compare.Get(result), outage.Get(result)));
     }
 
     /// <summary>The tenant's burst: one second of its rate.</summary>

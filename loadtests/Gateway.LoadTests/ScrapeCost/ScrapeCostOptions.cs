@@ -1,33 +1,26 @@
+using System.CommandLine;
 using System.Globalization;
+using Gateway.LoadGen;
 
 namespace Gateway.LoadTests.ScrapeCost;
 
 /// <summary>Options of the <c>scrape-cost</c> scenario.</summary>
 internal sealed record ScrapeCostOptions(IReadOnlyList<(int Clusters, int Destinations)> Sizes, int Scrapes)
 {
-    public static ScrapeCostOptions Parse(string[] args)
+    public static ScrapeCostOptions Parse(string[] args) => CreateCommandLine().Parse(args);
+
+    public static OptionsCommand<ScrapeCostOptions> CreateCommandLine()
     {
-        IReadOnlyList<(int, int)> sizes = [(1, 3), (10, 10), (20, 50)];
-        var scrapes = 200;
-        for (var i = 0; i < args.Length; i++)
+        var sizes = new TextOption<IReadOnlyList<(int, int)>>("--sizes", "comma list of CLUSTERSxDESTINATIONS, each 1 to 100", "1x3,10x10,20x50", v => [.. v.Split(',').Select(ParseSize)]);
+        var scrapes = new TextOption<int>("--scrapes", "scrapes per size, 1-10000", "200", v => OptionValue.Int("--scrapes", v, 1, 10_000));
+        var command = new Command("scrape-cost", """
+            What one Prometheus scrape of the gateway's /metrics costs (latency, bytes, gateway CPU), for
+            clusters x destinations gateways with traffic on every destination.
+            """)
         {
-            var value = OptionValue.After(args, i);
-            switch (args[i])
-            {
-                case "--sizes":
-                    sizes = [.. value.Split(',').Select(ParseSize)];
-                    break;
-                case "--scrapes":
-                    scrapes = OptionValue.Int("--scrapes", value, 1, 10_000);
-                    break;
-                default:
-                    throw new ArgumentException($"unknown option '{args[i]}'");
-            }
-
-            i++;
-        }
-
-        return new ScrapeCostOptions(sizes, scrapes);
+            sizes.Option, scrapes.Option,
+        };
+        return new(command, result => new ScrapeCostOptions(sizes.Get(result), scrapes.Get(result)));
     }
 
     private static (int, int) ParseSize(string text)

@@ -34,9 +34,10 @@ internal static class UlqSweepScenario
             }
 
             var generator = new LoadGenerator();
+            var progress = ScenarioProgress.ForConsole("ulq-sweep", TimeSpan.FromSeconds(WarmUpSeconds + (options.Utilizations.Count * options.Seconds)));
 
             Console.Error.WriteLine($"ulq-sweep: warm-up at 50% for {WarmUpSeconds} s …");
-            var excessMs = await WarmUpAsync(generator, systems, service, RateFor(0.5, 0), WarmUpSeconds, options.Seed + 1000);
+            var excessMs = await WarmUpAsync(generator, systems, service, RateFor(0.5, 0), WarmUpSeconds, options.Seed + 1000, progress);
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: upstreams hold a slot {excessMs:F2} ms longer than asked (median)"));
 
             var rows = new List<SweepRow>();
@@ -44,7 +45,9 @@ internal static class UlqSweepScenario
             {
                 var rate = RateFor(utilization, excessMs);
                 Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ulq-sweep: {utilization:P0}: {rate:F1} req/s to each of {systems.Count} systems for {options.Seconds} s …"));
-                var (result, _) = await RunLevelAsync(generator, systems, service, rate, options.Seconds, options.Seed + level);
+                var (result, _) = await RunLevelAsync(
+                    generator, systems, service, rate, options.Seconds, options.Seed + level, progress: progress,
+                    phase: string.Create(CultureInfo.InvariantCulture, $"level {level + 1}/{options.Utilizations.Count}, {utilization:P0}"));
                 foreach (var (system, target) in systems.Zip(result.Targets))
                 {
                     rows.Add(Summarise(system, target, utilization, rate, options.Seconds, totalSlots));
@@ -73,9 +76,10 @@ internal static class UlqSweepScenario
     /// is additive and robust as a median; a mean would also count start-up stalls.
     /// </summary>
     internal static async Task<double> WarmUpAsync(
-        LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed)
+        LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed,
+        ScenarioProgress? progress = null, string phase = "warm-up")
     {
-        var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, rate, seconds, seed);
+        var (warmUp, warmUpAsked) = await RunLevelAsync(generator, systems, service, rate, seconds, seed, progress: progress, phase: phase);
         return Median(warmUp.Targets.SelectMany(t => t.Requests)
             .Where(r => r.AppMs is not null && r.Index < warmUpAsked.Length)
             .Select(r => r.AppMs!.Value - warmUpAsked[r.Index]));
@@ -87,7 +91,7 @@ internal static class UlqSweepScenario
     /// </summary>
     internal static async Task<(LoadResult Result, double[] AskedMs)> RunLevelAsync(
         LoadGenerator generator, IReadOnlyList<SweepSystem> systems, IServiceTimeDistribution service, double rate, int seconds, int seed,
-        IReadOnlyList<string>? captureHeaders = null)
+        IReadOnlyList<string>? captureHeaders = null, ScenarioProgress? progress = null, string phase = "")
     {
         var count = (int)Math.Ceiling(rate * seconds);
         var askedMs = AskedMs(service, seed, count);
@@ -100,7 +104,9 @@ internal static class UlqSweepScenario
             PathAndQuery = i => string.Create(CultureInfo.InvariantCulture, $"/api/work/{i}?ms={askedMs[i]}"),
             CaptureHeaders = captureHeaders ?? [],
         };
-        return (await generator.RunAsync(plan, [.. systems.Select(s => s.Target)]), askedMs);
+        var result = await generator.RunAsync(plan, [.. systems.Select(s => s.Target)], progress?.Phase(phase));
+        progress?.Complete();
+        return (result, askedMs);
     }
 
     /// <summary>The service times (<c>?ms=</c>) a level with <paramref name="seed"/> asks for, in arrival order.</summary>

@@ -1,4 +1,6 @@
+using System.CommandLine;
 using System.Globalization;
+using Gateway.LoadGen;
 using Gateway.Simulator.Engine;
 using Gateway.Simulator.Policies;
 using ServiceTimes;
@@ -17,30 +19,10 @@ internal sealed record SimulateOptions
     public const int MaxRequests = 2_000_000_000;
     public const double MaxWarmup = 0.5;
 
-    public const string Usage = """
-        usage: loadtests/run.sh simulate [options]
-
-          Discrete-event simulation of N upstreams x c worker slots (each with a local FIFO queue) behind
-          K balancer replicas, under open Poisson arrivals; one table row per policy x utilization.
-
-          --upstreams N         upstreams (default 1)
-          --slots c             worker slots per upstream, also its reported limit (default 12)
-          --replicas K          balancer replicas; each arrival picks one at random (default 1)
-          --policy NAME|all     comma list of RandomDirect, RoundRobin, PowerOfTwoChoices, LeastRequests,
-                                LeastOutstanding, ConcurrencyAware, Fleet, HAProxyLeastConn (default all)
-          --service SPEC        service time: const:20ms, exp:mean=20ms, lognormal:mean=20ms,sigma=1,
-                                points:0=10ms,0.5=75ms,...,1=6420ms (default exp:mean=100ms)
-          --utilization LIST    comma list, each in (0, 1); arrival rate = u x N x c / mean service (default 0.5,0.7,0.9)
-          --requests R          requests per row, warm-up included (default 1000000)
-          --warmup F            share of each row's first requests not measured (default 0.05)
-          --seed S              seed of every random stream (default 1)
-          --rtt DURATION        balancer <-> upstream round trip, half each way (default 0.5ms)
-          --store-rtt SPEC      replica <-> Redis round trip for the Fleet policy, drawn for every leg, half each
-                                way: a duration, or a distribution as for --service (default 0.3ms)
-          --fleet-reserve N     slots each Fleet replica may keep for its next arrivals while nobody waits,
-                                as Gateway:Fleet:Reserve (default 2; 0: none)
-          --json                print a JSON array of rows instead of the table
-
+    public const string Description = """
+        Discrete-event simulation of N upstreams x c worker slots (each with a local FIFO queue) behind K balancer
+        replicas, under open Poisson arrivals; one table row per policy x utilization, then a Reproduce: line.
+        The arrival rate is u x N x c / mean service time.
         """;
 
     public int Upstreams { get; init; } = 1;
@@ -73,56 +55,81 @@ internal sealed record SimulateOptions
 
     public bool Json { get; init; }
 
-    public static SimulateOptions Parse(IReadOnlyList<string> args)
+    public static SimulateOptions Parse(IReadOnlyList<string> args) => CreateCommandLine().Parse(args);
+
+    /// <summary>The <c>simulate</c> command's options, each with its description and default for <c>--help</c>.</summary>
+    public static OptionsCommand<SimulateOptions> CreateCommandLine()
     {
-        var options = new SimulateOptions();
-        for (var i = 0; i < args.Count; i++)
+        var upstreams = new TextOption<int>("--upstreams", "upstreams", "1", v => ParseInt("--upstreams", v, 1, MaxUpstreams));
+        var slots = new TextOption<int>("--slots", "worker slots per upstream, also its reported limit", "12", v => ParseInt("--slots", v, 1, MaxSlots));
+        var replicas = new TextOption<int>("--replicas", "balancer replicas; each arrival picks one at random", "1", v => ParseInt("--replicas", v, 1, MaxReplicas));
+        var policy = new TextOption<IReadOnlyList<BalancingPolicy>>(
+            "--policy", $"all, or a comma list of {string.Join(", ", BalancingPolicies.All)}", "all", ParsePolicies);
+        var service = new TextOption<IServiceTimeDistribution>(
+            "--service",
+            "service time: const:20ms, exp:mean=20ms, lognormal:mean=20ms,sigma=1, points:0=10ms,0.5=75ms,...,1=6420ms",
+            DefaultService,
+            ParseService);
+        var utilization = new TextOption<IReadOnlyList<double>>("--utilization", "comma list, each in (0, 1)", "0.5,0.7,0.9", ParseUtilizations);
+        var requests = new TextOption<int>("--requests", "requests per row, warm-up included", "1000000", v => ParseInt("--requests", v, MinRequests, MaxRequests));
+        var warmup = new TextOption<double>("--warmup", "share of each row's first requests not measured", "0.05", ParseWarmup);
+        var seed = new TextOption<int>("--seed", "seed of every random stream", "1", v => ParseInt("--seed", v, int.MinValue, int.MaxValue));
+        var rtt = new TextOption<TimeSpan>("--rtt", "balancer <-> upstream round trip, half each way", "0.5ms", v => ParseRoundTrip("--rtt", v));
+        var storeRtt = new TextOption<IServiceTimeDistribution>(
+            "--store-rtt",
+            "replica <-> Redis round trip for the Fleet policy, drawn for every leg, half each way: a duration, or a distribution as for --service",
+            "0.3ms",
+            ParseStoreRoundTrip);
+        var fleetReserve = new TextOption<int>(
+            "--fleet-reserve", "slots each Fleet replica may keep for its next arrivals while nobody waits, as Gateway:Fleet:Reserve (0: none)", "2",
+            v => ParseInt("--fleet-reserve", v, 0, MaxSlots));
+        var json = new Option<bool>("--json") { Description = "print a JSON array of rows instead of the table" };
+
+        var command = new System.CommandLine.Command("simulate", Description)
         {
-            var name = args[i];
-            if (name == "--json")
+            upstreams.Option, slots.Option, replicas.Option, policy.Option, service.Option, utilization.Option, requests.Option, warmup.Option,
+            seed.Option, rtt.Option, storeRtt.Option, fleetReserve.Option, json,
+        };
+        return new(command, result =>
+        {
+            var options = new SimulateOptions
             {
-                options = options with { Json = true };
-                continue;
-            }
-
-            if (!name.StartsWith("--", StringComparison.Ordinal))
-            {
-                throw new ArgumentException($"unexpected argument '{name}'; options start with --");
-            }
-
-            var value = i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{name} needs a value");
-            options = name switch
-            {
-                "--upstreams" => options with { Upstreams = ParseInt(name, value, 1, MaxUpstreams) },
-                "--slots" => options with { Slots = ParseInt(name, value, 1, MaxSlots) },
-                "--replicas" => options with { Replicas = ParseInt(name, value, 1, MaxReplicas) },
-                "--policy" => options with { Policies = ParsePolicies(value) },
-                "--service" => ServiceTimeSpec.TryParse(value, out var service, out var error)
-                    ? options with { ServiceSpec = value.Trim(), Service = service }
-                    : throw new ArgumentException($"--service {error}"),
-                "--utilization" => options with { Utilizations = ParseUtilizations(value) },
-                "--requests" => options with { Requests = ParseInt(name, value, MinRequests, MaxRequests) },
-                "--warmup" => options with { Warmup = ParseWarmup(value) },
-                "--seed" => options with { Seed = ParseInt(name, value, int.MinValue, int.MaxValue) },
-                "--rtt" => options with { RoundTrip = ParseRoundTrip(name, value) },
-                "--store-rtt" => options with { StoreRoundTripSpec = value.Trim(), StoreRoundTrip = ParseStoreRoundTrip(value) },
-                "--fleet-reserve" => options with { FleetReserve = ParseInt(name, value, 0, MaxSlots) },
-                _ => throw new ArgumentException($"unknown option '{name}'; see 'loadtests/run.sh simulate --help'"),
+                Upstreams = upstreams.Get(result),
+                Slots = slots.Get(result),
+                Replicas = replicas.Get(result),
+                Policies = policy.Get(result),
+                ServiceSpec = result.GetValue(service.Option)!.Trim(),
+                Service = service.Get(result),
+                Utilizations = utilization.Get(result),
+                Requests = requests.Get(result),
+                Warmup = warmup.Get(result),
+                Seed = seed.Get(result),
+                RoundTrip = rtt.Get(result),
+                StoreRoundTripSpec = result.GetValue(storeRtt.Option)!.Trim(),
+                StoreRoundTrip = storeRtt.Get(result),
+                FleetReserve = fleetReserve.Get(result),
+                Json = result.GetValue(json),
             };
-        }
+            if ((long)options.Upstreams * options.Replicas > MaxLoads)
+            {
+                throw new ArgumentException(
+                    $"--replicas × --upstreams must be at most {MaxLoads}, got {options.Replicas} × {options.Upstreams}");
+            }
 
-        if (options.Service.Mean <= TimeSpan.Zero)
+            return options;
+        });
+    }
+
+    private static IServiceTimeDistribution ParseService(string value)
+    {
+        if (!ServiceTimeSpec.TryParse(value, out var service, out var error))
         {
-            throw new ArgumentException($"--service '{options.ServiceSpec}' has a mean of 0; the arrival rate needs a positive mean");
+            throw new ArgumentException($"--service {error}");
         }
 
-        if ((long)options.Upstreams * options.Replicas > MaxLoads)
-        {
-            throw new ArgumentException(
-                $"--replicas × --upstreams must be at most {MaxLoads}, got {options.Replicas} × {options.Upstreams}");
-        }
-
-        return options;
+        return service.Mean > TimeSpan.Zero
+            ? service
+            : throw new ArgumentException($"--service '{value.Trim()}' has a mean of 0; the arrival rate needs a positive mean");
     }
 
     /// <summary>One scenario per utilization × policy, utilization-major so each utilization's policies sit together.</summary>

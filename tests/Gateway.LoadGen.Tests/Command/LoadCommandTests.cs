@@ -73,12 +73,45 @@ public sealed class LoadCommandTests
     }
 
     [Fact]
-    public async Task RunAsync_Help_PrintsUsage()
+    public void Help_NamesEveryOptionAndItsDefault()
     {
-        using var stdout = new StringWriter();
+        var help = CommandLineRoot.HelpOf(LoadCommand.Create());
 
-        Assert.Equal(0, await LoadCommand.RunAsync(["--help"], stdout, TextWriter.Null, interactive: false, CancellationToken.None));
-        Assert.Contains("--service-ms", stdout.ToString());
+        Assert.Contains("loadtests/run.sh load [options]", help);
+        foreach (var option in new[] { "--url", "--rate", "--phases", "--arrival", "--duration", "--drain", "--requests", "--header", "--service-ms", "--capture", "--timeout", "--seed", "--json", "--markdown" })
+        {
+            Assert.Contains(option + " <", help);
+        }
+
+        Assert.Contains("[default: 60s]", help);
+        Assert.Contains("[default: poisson]", help);
+    }
+
+    [Theory]
+    [InlineData(new[] { "load", "--url", "http://127.0.0.1:9/", "--rate", "fast" }, "loadtests: --rate must be a number")]
+    [InlineData(new[] { "load", "--url", "http://127.0.0.1:9/", "--rate", "5", "--phases", "5:1s" }, "loadtests: give either --rate or --phases")]
+    [InlineData(new[] { "load", "--bogus", "1" }, "loadtests: Unrecognized command or argument '--bogus'")]
+    [InlineData(new[] { "nonsense" }, "loadtests: Unrecognized command or argument 'nonsense'")]
+    public async Task InvokeAsync_BadCommandLine_NamesTheProblemAndExits2(string[] args, string expected)
+    {
+        using var stderr = new StringWriter();
+        var root = CommandLineRoot.Create("", [LoadCommand.Create()]);
+
+        var exit = await CommandLineRoot.InvokeAsync(root, args, TextWriter.Null, stderr);
+
+        Assert.Equal(2, exit);
+        Assert.StartsWith(expected, stderr.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task InvokeAsync_NoCommand_ListsTheCommandsOnStderrAndExits2()
+    {
+        using var stderr = new StringWriter();
+        var root = CommandLineRoot.Create("the scenarios", [LoadCommand.Create()]);
+
+        Assert.Equal(2, await CommandLineRoot.InvokeAsync(root, [], TextWriter.Null, stderr));
+        Assert.Contains("load", stderr.ToString());
+        Assert.Contains("the scenarios", stderr.ToString());
     }
 
     [Fact]

@@ -69,8 +69,8 @@ public sealed class FailoverOptionsTests
     [InlineData(new[] { "--events", "," }, "--events needs at least one of")]
     [InlineData(new[] { "--proxies", "nginx" }, "--proxies: 'nginx' is not one of ours,haproxy,yarp")]
     [InlineData(new[] { "--service", "exp:20" }, "--service")]
-    [InlineData(new[] { "--seed" }, "--seed needs a value")]
-    [InlineData(new[] { "--utilization", "0.5" }, "unknown option '--utilization'")]
+    [InlineData(new[] { "--seed" }, "Required argument missing for option: '--seed'.")]
+    [InlineData(new[] { "--utilization", "0.5" }, "Unrecognized command or argument '--utilization'")]
     public void Parse_BadValue_ThrowsNamingTheOption(string[] args, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => FailoverOptions.Parse(args));

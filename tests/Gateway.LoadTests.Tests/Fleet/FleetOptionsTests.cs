@@ -69,7 +69,7 @@ public sealed class FleetOptionsTests
     [InlineData("--systems", "envoy-3", "--systems: 'envoy-3'")]
     [InlineData("--seed", "-1", "--seed")]
     [InlineData("--out", "", "--out")]
-    [InlineData("--slots", "4", "unknown option '--slots'")]
+    [InlineData("--slots", "4", "Unrecognized command or argument '--slots'")]
     public void Parse_BadValue_ThrowsNamingTheOption(string option, string value, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => FleetOptions.Parse([option, value]));
@@ -82,6 +82,6 @@ public sealed class FleetOptionsTests
     {
         var ex = Assert.Throws<ArgumentException>(() => FleetOptions.Parse(["--quick", "--rounds"]));
 
-        Assert.Equal("--rounds needs a value", ex.Message);
+        Assert.Equal("Required argument missing for option: '--rounds'.", ex.Message);
     }
 }

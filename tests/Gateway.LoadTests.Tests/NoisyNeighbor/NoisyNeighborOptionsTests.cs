@@ -1,3 +1,4 @@
+using Gateway.LoadGen;
 using Gateway.LoadTests.NoisyNeighbor;
 
 namespace Gateway.LoadTests.Tests.NoisyNeighbor;
@@ -43,8 +44,8 @@ public sealed class NoisyNeighborOptionsTests
     [InlineData(new[] { "--slo-ms", "0" }, "--slo-ms must be 1 to 3600000")]
     [InlineData(new[] { "--max-p99-ratio", "0.9" }, "--max-p99-ratio must be 1 to 100")]
     [InlineData(new[] { "--patient", "51" }, "--patient must be 0 to 50")]
-    [InlineData(new[] { "--seed" }, "--seed needs a value")]
-    [InlineData(new[] { "--jobs", "1" }, "unknown option '--jobs'")]
+    [InlineData(new[] { "--seed" }, "Required argument missing for option: '--seed'.")]
+    [InlineData(new[] { "--jobs", "1" }, "Unrecognized command or argument '--jobs'")]
     [InlineData(new[] { "--rate", "300", "--workers", "256", "--work-ms", "1" }, "--rate 300 × --factor 10 = 3000 requests/s")]
     [InlineData(new[] { "--work-ms", "100" }, "--workers 4 × 1000 / --work-ms 100 = 40 jobs/s cannot take")]
     public void Parse_BadValue_ThrowsNamingTheOption(string[] args, string expected)
@@ -101,22 +102,17 @@ public sealed class NoisyNeighborOptionsTests
         Assert.Equal(expected, NoisyNeighborOptions.Defaults.SegmentAt(seconds));
     }
 
-    [Theory]
-    [InlineData(new[] { "--help" }, true)]
-    [InlineData(new[] { "-h" }, true)]
-    [InlineData(new string[0], false)]
-    [InlineData(new[] { "--rate", "10", "--help" }, false)]
-    public void IsHelp_OnlyAHelpSwitchAlone(string[] args, bool expected)
-    {
-        Assert.Equal(expected, NoisyNeighborOptions.IsHelp(args));
-    }
-
     [Fact]
-    public void Usage_NamesEveryOption()
+    public void Help_NamesEveryOptionWithItsDefault()
     {
+        var help = CommandLineRoot.HelpOf(NoisyNeighborOptions.CreateCommandLine().Command);
+
         foreach (var option in new[] { "--rate", "--burst", "--share", "--factor", "--seconds", "--rounds", "--warmup-seconds", "--workers", "--work-ms", "--slo-ms", "--max-p99-ratio", "--patient", "--seed", "--out" })
         {
-            Assert.Contains(option + " ", NoisyNeighborOptions.Usage, StringComparison.Ordinal);
+            Assert.Contains(option + " <", help, StringComparison.Ordinal);
         }
+
+        Assert.Contains("[default: 0.5]", help, StringComparison.Ordinal);
+        Assert.Contains("[default: loadtests/results]", help, StringComparison.Ordinal);
     }
 }

@@ -19,7 +19,7 @@ public sealed class OverheadOptionsTests
     [InlineData("--load", "0", "--load")]
     [InlineData("--rounds", "0", "--rounds")]
     [InlineData("--connections", "many", "--connections")]
-    [InlineData("--warmup", "1", "unknown option '--warmup'")]
+    [InlineData("--warmup", "1", "Unrecognized command or argument '--warmup'")]
     public void Parse_BadValue_ThrowsNamingTheOption(string option, string value, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => OverheadOptions.Parse([option, value]));

@@ -28,7 +28,7 @@ public sealed class ReplicasRedisOptionsTests
     [InlineData(new[] { "--replicas", "11" }, "--replicas")]
     [InlineData(new[] { "--seconds", "4" }, "--seconds")]
     [InlineData(new[] { "--outage", "maybe" }, "--outage must be on or off")]
-    [InlineData(new[] { "--seed", "1" }, "unknown option '--seed'")]
+    [InlineData(new[] { "--seed", "1" }, "Unrecognized command or argument '--seed'")]
     public void Parse_BadValue_ThrowsNamingTheOption(string[] args, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => ReplicasRedisOptions.Parse(args));

@@ -37,7 +37,7 @@ public sealed class UlqSweepOptionsTests
     [InlineData("--systems", "envoy", "--systems: 'envoy'")]
     [InlineData("--slots", "0", "--slots")]
     [InlineData("--seconds", "1", "--seconds")]
-    [InlineData("--colour", "blue", "unknown option '--colour'")]
+    [InlineData("--colour", "blue", "Unrecognized command or argument '--colour'")]
     public void Parse_BadValue_ThrowsNamingTheOption(string option, string value, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => UlqSweepOptions.Parse([option, value]));
@@ -50,6 +50,6 @@ public sealed class UlqSweepOptionsTests
     {
         var ex = Assert.Throws<ArgumentException>(() => UlqSweepOptions.Parse(["--seed"]));
 
-        Assert.Equal("--seed needs a value", ex.Message);
+        Assert.Equal("Required argument missing for option: '--seed'.", ex.Message);
     }
 }

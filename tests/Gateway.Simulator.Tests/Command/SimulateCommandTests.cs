@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Gateway.Simulator.Command;
+using Gateway.LoadGen;
 
 namespace Gateway.Simulator.Tests.Command;
 
@@ -50,20 +50,25 @@ public sealed class SimulateCommandTests
     }
 
     [Fact]
-    public void Run_Help_PrintsUsageAndSucceeds()
+    public void Help_NamesEveryOptionAndItsDefault()
     {
-        var (exitCode, output, _) = Run(["--help"]);
+        var help = CommandLineRoot.HelpOf(SimulateCommand.Create());
 
-        Assert.Equal(0, exitCode);
-        Assert.Contains("--utilization", output);
-        Assert.Equal(SimulateOptions.Usage, output);
+        Assert.Contains("loadtests/run.sh simulate [options]", help);
+        foreach (var option in new[] { "--upstreams", "--slots", "--replicas", "--policy", "--service", "--utilization", "--requests", "--warmup", "--seed", "--rtt", "--store-rtt", "--fleet-reserve", "--json" })
+        {
+            Assert.Contains(option + " ", help);
+        }
+
+        Assert.Contains("[default: exp:mean=100ms]", help);
+        Assert.Contains("[default: 0.5,0.7,0.9]", help);
     }
 
     [Fact]
     public void Run_BadOption_ThrowsArgumentExceptionForTheExitCode2Handler()
     {
         // loadtests' Program prints "loadtests: <message>" and exits 2 for an ArgumentException.
-        var error = Assert.Throws<ArgumentException>(() => SimulateCommand.Run(["--replicas", "0"]));
+        var error = Assert.Throws<ArgumentException>(() => SimulateCommand.Run(["--replicas", "0"], TextWriter.Null, TextWriter.Null, TimeProvider.System));
 
         Assert.StartsWith("--replicas must be", error.Message);
     }

@@ -87,7 +87,7 @@ public sealed class SimulateOptionsTests
     {
         var error = Assert.Throws<ArgumentException>(() => SimulateOptions.Parse(["--slots", "4", "--upstreams"]));
 
-        Assert.Equal("--upstreams needs a value", error.Message);
+        Assert.Contains("'--upstreams'", error.Message);
     }
 
     [Fact]
