@@ -18,15 +18,24 @@ internal static class ContextServiceCollectionExtensions
     /// <summary>The default scheme when authentication is on: a policy scheme choosing JWT or API key per request.</summary>
     public const string GatewayScheme = "Gateway";
 
-    public static IServiceCollection AddGatewayContext(this IServiceCollection services)
+    public static IServiceCollection AddGatewayContext(this IServiceCollection services, IConfiguration configuration)
     {
-        // The gateway's scheme is the default only when a signing key or an API key is configured; otherwise nothing
-        // authenticates and a caller's Authorization header passes through to the upstream untouched. It forwards to
-        // the JWT scheme for a bearer token (when keys can check one) and to the API-key scheme otherwise.
-        services.AddAuthentication()
-            .AddJwtBearer()
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-            .AddPolicyScheme(GatewayScheme, GatewayScheme, _ => { });
+        // Authentication is on only when a signing key or an API key is configured; otherwise nothing authenticates and a
+        // caller's Authorization header passes through to the upstream untouched. Off, ASP.NET Core's authentication and
+        // authorization services are not registered at all, so the host does not put their two middlewares (and a
+        // service scope) in front of every request. On, the gateway's scheme forwards to the JWT scheme for a bearer
+        // token (when keys can check one) and to the API-key scheme otherwise. Decided at start-up, as the default
+        // scheme always was; the validated options report any bad value in the section.
+        var authentication = configuration.GetSection($"{GatewayOptions.SectionName}:Authentication").Get<Gateway.Configuration.AuthenticationOptions>() ?? new();
+        if (authentication.Enabled)
+        {
+            services.AddAuthentication()
+                .AddJwtBearer()
+                .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+                .AddPolicyScheme(GatewayScheme, GatewayScheme, _ => { });
+            services.AddAuthorization();
+        }
+
         services.AddOptions<PolicySchemeOptions>(GatewayScheme).Configure<LiveGatewayOptions>((policy, gateway) =>
             policy.ForwardDefaultSelector = context =>
                 gateway.Current.Authentication.HasSigningKey
@@ -70,7 +79,6 @@ internal static class ContextServiceCollectionExtensions
             })
             .AddStandardResilienceHandler(ConfigureKeyFetches);
         services.AddHostedService<SigningKeysWarmup>();
-        services.AddAuthorization();
         services.AddSingleton<ApiKeyIndex>();
         return services;
     }

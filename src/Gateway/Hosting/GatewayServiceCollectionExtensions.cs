@@ -49,7 +49,7 @@ public static class GatewayServiceCollectionExtensions
         services.AddSingleton<ILoadBalancingPolicy, ConcurrencyAwarePolicy>();
         services.AddSingleton<ILoadBalancingPolicy, ShuffleShardPolicy>();
         services.AddProblemDetails();
-        services.AddGatewayContext();
+        services.AddGatewayContext(configuration);
         services.AddGatewayTracing(configuration);
         services.AddGatewayHealthChecks();
         services.AddGatewayAdmission();
