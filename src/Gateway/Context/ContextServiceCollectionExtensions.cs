@@ -8,11 +8,10 @@ using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
-using AspNetAuthenticationOptions = Microsoft.AspNetCore.Authentication.AuthenticationOptions;
 
 namespace Gateway.Context;
 
-/// <summary>Registers the request context step: JWT bearer authentication and the upstream header transform.</summary>
+/// <summary>Registers authentication (JWT bearer and API keys) when it is configured.</summary>
 internal static class ContextServiceCollectionExtensions
 {
     /// <summary>The default scheme when authentication is on: a policy scheme choosing JWT or API key per request.</summary>
@@ -26,29 +25,23 @@ internal static class ContextServiceCollectionExtensions
         // service scope) in front of every request. On, the gateway's scheme forwards to the JWT scheme for a bearer
         // token (when keys can check one) and to the API-key scheme otherwise. Decided at start-up, as the default
         // scheme always was; the validated options report any bad value in the section.
-        var authentication = configuration.GetSection($"{GatewayOptions.SectionName}:Authentication").Get<Gateway.Configuration.AuthenticationOptions>() ?? new();
-        if (authentication.Enabled)
+        var authentication = configuration.GetSection($"{GatewayOptions.SectionName}:Authentication").Get<Configuration.AuthenticationOptions>() ?? new();
+        if (!authentication.Enabled)
         {
-            services.AddAuthentication()
-                .AddJwtBearer()
-                .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
-                .AddPolicyScheme(GatewayScheme, GatewayScheme, _ => { });
-            services.AddAuthorization();
+            return services;
         }
 
+        services.AddAuthentication(GatewayScheme)
+            .AddJwtBearer()
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddPolicyScheme(GatewayScheme, GatewayScheme, _ => { });
+        services.AddAuthorization();
         services.AddOptions<PolicySchemeOptions>(GatewayScheme).Configure<LiveGatewayOptions>((policy, gateway) =>
             policy.ForwardDefaultSelector = context =>
                 gateway.Current.Authentication.HasSigningKey
                 && context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
                     ? JwtBearerDefaults.AuthenticationScheme
                     : ApiKeyAuthenticationHandler.SchemeName);
-        services.AddOptions<AspNetAuthenticationOptions>().Configure<IOptions<GatewayOptions>>((authentication, gateway) =>
-        {
-            if (gateway.Value.Authentication.Enabled)
-            {
-                authentication.DefaultScheme = GatewayScheme;
-            }
-        });
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<GatewayOptions>, TimeProvider, IServiceProvider>((jwt, gateway, time, services) =>
             {

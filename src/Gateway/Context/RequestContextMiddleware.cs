@@ -11,15 +11,20 @@ namespace Gateway.Context;
 /// allows anonymous callers, so a bad token never passes silently as "no delay"), takes the tenant and qdelay
 /// from the validated token, and composes the baggage sent upstream with any caller-sent qdelay stripped.
 /// </summary>
-internal sealed class RequestContextMiddleware(RequestDelegate next, LiveGatewayOptions options, GatewayMetrics metrics, IHostEnvironment environment)
+internal sealed class RequestContextMiddleware(
+    RequestDelegate next, LiveGatewayOptions options, GatewayMetrics metrics, IHostEnvironment environment, IServiceProvider services)
 {
     public const string QdelayHeader = "X-Qdelay";
+
+    // Whether authentication was configured at start-up, when its services are registered (or not): a live edit that adds
+    // the first key cannot turn it on, and must not make every request fail looking for services that are not there.
+    private readonly bool _authenticates = services.GetService<IAuthenticationSchemeProvider>() is not null;
 
     public async Task InvokeAsync(HttpContext context)
     {
         var current = options.Current;
         ClaimsPrincipal? principal = null;
-        if (current.Authentication.Enabled)
+        if (_authenticates)
         {
             var result = await context.AuthenticateAsync();
             if (result.Failure is not null)

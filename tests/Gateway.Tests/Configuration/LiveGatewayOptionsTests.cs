@@ -94,6 +94,23 @@ public sealed class LiveGatewayOptionsTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a"))).StatusCode);
     }
 
+    [Fact]
+    public async Task ApiKeyAddedWhileAuthenticationIsOff_RequestsKeepWorkingUnauthenticatedUntilARestart()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--Logging:LogLevel:Microsoft.AspNetCore=Warning");
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
+        await using var gateway = await InProcessGateway.StartAsync(config.Write());
+        var live = (LiveGatewayOptions)gateway.Services.GetService(typeof(LiveGatewayOptions))!;
+        using var client = new HttpClient();
+
+        // Authentication is decided at start-up: the first key added live is taken into the options, but does not
+        // switch authentication on, and requests go on as before rather than failing.
+        config.Set("Gateway:Authentication:ApiKeys", new JsonArray(new JsonObject { ["Sha256"] = new string('a', 64), ["Tenant"] = "acme" })).Write();
+        await WaitUntilAsync(() => live.Current.Authentication.ApiKeys.Count == 1);
+        using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
     private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
 
