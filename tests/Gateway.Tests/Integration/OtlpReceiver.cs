@@ -13,12 +13,16 @@ internal sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly ConcurrentQueue<byte[]> _bodies = new();
 
     private OtlpReceiver(WebApplication app) => _app = app;
 
     public Uri Address => new(_app.Urls.First());
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
+
+    /// <summary>Every export request as received, for what the decoder does not read (the resource's attributes).</summary>
+    public IReadOnlyCollection<byte[]> Bodies => _bodies;
 
     public static async Task<OtlpReceiver> StartAsync()
     {
@@ -30,6 +34,7 @@ internal sealed class OtlpReceiver : IAsyncDisposable
         {
             using var body = new MemoryStream();
             await request.Body.CopyToAsync(body);
+            receiver._bodies.Enqueue(body.ToArray());
             foreach (var span in Decode(body.ToArray()))
             {
                 receiver._spans.Enqueue(span);
