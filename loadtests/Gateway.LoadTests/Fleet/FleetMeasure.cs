@@ -26,8 +26,8 @@ internal sealed record FleetMeasure(
     double P99LocalQueueMs)
 {
     /// <summary>
-    /// The machine's idle CPU share over the level (the same for every set-up in it): about half on a quiet machine, near
-    /// 0 when something else competed for the cores and the figures carry that too.
+    /// The machine's idle CPU share while this set-up ran the level (with <c>--together</c>, the same for every set-up):
+    /// most of it on a quiet machine, near 0 when something else competed for the cores and the figures carry that too.
     /// </summary>
     public double CpuIdleShare { get; init; } = double.NaN;
 

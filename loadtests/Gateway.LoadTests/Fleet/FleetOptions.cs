@@ -12,17 +12,18 @@ internal sealed record FleetOptions(
     IReadOnlyList<string> Systems,
     int Seed,
     string OutputDirectory,
-    bool Quick)
+    bool Quick,
+    bool Together = false)
 {
     public const int Upstreams = 8;
     public const int Slots = 2;
     public const string ServiceSpec = "lognormal:mean=200ms,sigma=1";
     public const string DefaultOutputDirectory = "loadtests/results";
 
-    /// <summary>80% and 90%, 120 s each, one round, every set-up but fleet mode.</summary>
+    /// <summary>80% and 90%, 120 s each, one round, every set-up, one at a time.</summary>
     public static FleetOptions Default { get; } = new([0.8, 0.9], 120, 1, FleetSetups.Default, 1, DefaultOutputDirectory, Quick: false);
 
-    /// <summary><c>--quick</c>: 80% alone for 40 s after a shorter warm-up, about two minutes in all.</summary>
+    /// <summary><c>--quick</c>: 80% alone for 40 s per set-up after a shorter warm-up, about six minutes in all.</summary>
     public static FleetOptions QuickDefault { get; } = Default with { Utilizations = [0.8], Seconds = 40, Quick = true };
 
     public int TotalSlots => Upstreams * Slots;
@@ -47,16 +48,19 @@ internal sealed record FleetOptions(
         var output = new TextOption<string>(
             "--out", "where fleet.md, .json and the plots go", DefaultOutputDirectory,
             v => v.Length > 0 ? v : throw new ArgumentException("--out needs a directory"));
-        var quick = new Option<bool>("--quick") { Description = "80% alone for 40 s after a shorter warm-up, about two minutes in all" };
+        var quick = new Option<bool>("--quick") { Description = "80% alone for 40 s per set-up after a shorter warm-up, about six minutes in all" };
+        var together = new Option<bool>("--together")
+        {
+            Description = "every set-up at once on the same arrivals instead of one after another: a seventh of the time, but on 2 cores the others' load slows fleet mode's Redis trips several times over",
+        };
         var command = new Command("fleet", """
             Issue 14: can several gateway replicas queue as little as one pooled balancer? 8 DemoUpstreams x 2 slots per
-            set-up, lognormal service times: ours x 1 and x 3, HAProxy x 1 (the pooled anchor) and x 3, stock YARP
-            LeastRequests and PowerOfTwoChoices x 3, all at once on the same arrivals, each beside the simulator's figure.
-            ours-fleet-3 (fleet mode through a redis-server it starts) is opt-in, skipped with a note while the gateway
-            lacks Gateway:Fleet.
+            set-up, lognormal service times: ours x 1 and x 3, ours x 3 in fleet mode (through a redis-server it starts),
+            HAProxy x 1 (the pooled anchor) and x 3, stock YARP LeastRequests and PowerOfTwoChoices x 3, one set-up at a
+            time on the same arrivals (the others idle), each beside the simulator's figure.
             """)
         {
-            utilization.Option, seconds.Option, rounds.Option, systems.Option, seed.Option, output.Option, quick,
+            utilization.Option, seconds.Option, rounds.Option, systems.Option, seed.Option, output.Option, quick, together,
         };
         return new(command, result =>
         {
@@ -69,13 +73,14 @@ internal sealed record FleetOptions(
                 Systems = systems.Get(result),
                 Seed = seed.Get(result),
                 OutputDirectory = output.Get(result),
+                Together = result.GetValue(together),
             };
         });
     }
 
     public string CommandLine => string.Create(
         CultureInfo.InvariantCulture,
-        $"loadtests/run.sh fleet{(Quick ? " --quick" : "")} --utilization {string.Join(',', Utilizations)} --seconds {Seconds} --rounds {Rounds} --systems {string.Join(',', Systems)} --seed {Seed}{(OutputDirectory == DefaultOutputDirectory ? "" : $" --out {OutputDirectory}")}");
+        $"loadtests/run.sh fleet{(Quick ? " --quick" : "")} --utilization {string.Join(',', Utilizations)} --seconds {Seconds} --rounds {Rounds} --systems {string.Join(',', Systems)} --seed {Seed}{(Together ? " --together" : "")}{(OutputDirectory == DefaultOutputDirectory ? "" : $" --out {OutputDirectory}")}");
 
     private static double ParseUtilization(string text) =>
         double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var u) && u is >= 0.05 and <= 0.98

@@ -13,8 +13,8 @@ internal static class FleetReport
     public const double LoadTolerance = 0.03;
 
     /// <summary>
-    /// Less idle CPU than this over a level means something besides the benchmark ran (it leaves about half of two cores
-    /// idle on its own), and the report says so.
+    /// Less idle CPU than this over a level means something besides the benchmark ran (it leaves most of two cores idle
+    /// with one set-up running, about half with all seven), and the report says so.
     /// </summary>
     public const double BusyMachineIdleShare = 0.2;
 
@@ -31,7 +31,7 @@ internal static class FleetReport
     {
         var text = new StringBuilder();
         text.AppendLine(Invariant(
-            $"{FleetOptions.Upstreams} DemoUpstreams × {FleetOptions.Slots} slots per set-up ({options.TotalSlots} slots), service time `{FleetOptions.ServiceSpec}` drawn independently of the arrivals; every set-up gets the same Poisson arrivals at once, spread at random over its replicas. {options.Seconds} s per level, {options.Rounds} round{(options.Rounds == 1 ? "" : "s")} (figures are medians over rounds, counts are totals); the first {Pct(FleetScenario.WarmUpShare)} of each level is left out of the queueing figures."));
+            $"{FleetOptions.Upstreams} DemoUpstreams × {FleetOptions.Slots} slots per set-up ({options.TotalSlots} slots), service time `{FleetOptions.ServiceSpec}` drawn independently of the arrivals; every set-up gets the same Poisson arrivals, spread at random over its replicas, {(options.Together ? "all at once" : "one set-up after another while the others idle")}. {options.Seconds} s per level, {options.Rounds} round{(options.Rounds == 1 ? "" : "s")} (figures are medians over rounds, counts are totals); the first {Pct(FleetScenario.WarmUpShare)} of each level is left out of the queueing figures."));
         text.AppendLine();
         text.AppendLine("| load (target / measured) | set-up | OK / errors | queueing mean / p99 (ms) | simulated mean / p99 (ms) | real ÷ simulated (mean / p99) | upstream-local mean / p99 (ms) [simulated mean] | ÷ HAProxy × 1, real (mean / p99) | ÷ HAProxy × 1, simulated (mean / p99) |");
         text.AppendLine("|---|---|--:|--:|--:|--:|--:|--:|--:|");
@@ -85,7 +85,7 @@ internal static class FleetReport
             var (low, high) = (rows.Where(r => r.TargetUtilization == level.Key).Min(r => r.Utilization), rows.Where(r => r.TargetUtilization == level.Key).Max(r => r.Utilization));
             var rate = FleetRow.Median(level.Select(m => m.RatePerSecond));
             var service = FleetRow.Median(level.Select(m => m.MeanServiceMs));
-            var idle = FleetRow.Median(level.GroupBy(m => m.Round).Select(r => r.First().CpuIdleShare));
+            var idle = FleetRow.Median(level.Select(m => m.CpuIdleShare));
             var warning = Math.Abs(ran - level.Key) > LoadTolerance
                 ? Invariant($" **That is more than {LoadTolerance * 100:F0} points from the target: read this level with care.**")
                 : "";
@@ -95,7 +95,7 @@ internal static class FleetReport
             }
 
             yield return Invariant(
-                $"- **Load check, {Pct(level.Key)}:** {rate:F1} arrivals/s × {service:F1} ms mean app time / {FleetOptions.Upstreams * FleetOptions.Slots} slots = {Pct(ran, 1)} busy (set-ups {Pct(low, 1)}–{Pct(high, 1)}); the CPUs were {Pct(idle)} idle over the level (about half is this benchmark alone on 2 cores; near 0 means something else competed).{warning}");
+                $"- **Load check, {Pct(level.Key)}:** {rate:F1} arrivals/s × {service:F1} ms mean app time / {FleetOptions.Upstreams * FleetOptions.Slots} slots = {Pct(ran, 1)} busy (set-ups {Pct(low, 1)}–{Pct(high, 1)}); the CPUs were {Pct(idle)} idle over the level (median over its runs; near 0 means something else competed).{warning}");
         }
     }
 

@@ -119,8 +119,9 @@ internal static class FleetScenario
 
             IReadOnlyList<SweepSystem> systems = [.. running.Select(r => r.System)];
             using var generator = new LoadGenerator();
+            var groups = Groups(running, options.Together).Count;
             var progress = ScenarioProgress.ForConsole(
-                "fleet", TimeSpan.FromSeconds(options.WarmUpSeconds + CalibrationSeconds + (options.Rounds * options.Utilizations.Count * options.Seconds)));
+                "fleet", TimeSpan.FromSeconds(options.WarmUpSeconds + CalibrationSeconds + (options.Rounds * options.Utilizations.Count * groups * options.Seconds)));
             await SettleAsync("start-up");
             Console.Error.WriteLine($"fleet: warm-up at 50% for {options.WarmUpSeconds} s …");
             var halfLoad = 0.5 * options.TotalSlots * 1000 / service.Mean.TotalMilliseconds;
@@ -149,26 +150,10 @@ internal static class FleetScenario
                     var askedMeanMs = UlqSweepScenario.AskedMs(service, seed, (int)Math.Ceiling(RateFor(utilization, service.Mean.TotalMilliseconds) * options.Seconds)).Average();
                     var rate = RateFor(utilization, askedMeanMs);
                     Console.Error.WriteLine(Invariant(
-                        $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s (asked mean {askedMeanMs:F1} ms) to each of {systems.Count} set-ups for {options.Seconds} s …"));
-                    var cpuBefore = CpuSettle.Read();
-                    using var stopPing = new CancellationTokenSource();
-                    var ping = fleets.Count > 0 ? RedisPing.RunAsync(redis!.Port, TimeProvider.System, stopPing.Token) : null;
-                    var (result, _) = await UlqSweepScenario.RunLevelAsync(
-                        generator, systems, service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader], progress,
-                        Invariant($"round {round + 1}/{options.Rounds}, level {level + 1}/{options.Utilizations.Count}, {FleetReport.Pct(utilization)}"));
-                    await stopPing.CancelAsync();
-                    if (ping is not null)
+                        $"fleet: round {round + 1}/{options.Rounds}, {FleetReport.Pct(utilization)}: {rate:F1} req/s (asked mean {askedMeanMs:F1} ms) to each of {systems.Count} set-ups{(options.Together ? " at once" : ", one at a time")}, for {options.Seconds} s …"));
+                    foreach (var group in Groups(running, options.Together))
                     {
-                        pings.Add(new FleetRedisPing(utilization, round + 1, await ping));
-                    }
-                    var idle = cpuBefore is { } b && CpuSettle.Read() is { } a ? CpuSettle.IdleShare(b, a) : double.NaN;
-                    Console.Error.WriteLine(Invariant($"  CPUs {FleetReport.Pct(idle)} idle over the level"));
-                    foreach (var ((setup, _), target) in running.Zip(result.Targets))
-                    {
-                        var measure = FleetMeasure.Of(setup.Id, utilization, round + 1, rate, target.Requests, options.TotalSlots, WarmUpShare) with { CpuIdleShare = idle };
-                        measures.Add(measure);
-                        Console.Error.WriteLine(Invariant(
-                            $"  {setup.Id,-12} {FleetReport.Pct(measure.Utilization, 1),6} busy  {measure.Ok}/{measure.Requests} OK  queueing {FleetReport.Ms(measure.MeanQueueMs)} / {FleetReport.Ms(measure.P99QueueMs)} ms  upstream-local {FleetReport.Ms(measure.MeanLocalQueueMs)} / {FleetReport.Ms(measure.P99LocalQueueMs)} ms"));
+                        await RunGroupAsync(generator, progress, group, utilization, round, level, seed, rate);
                     }
                 }
             }
@@ -192,6 +177,39 @@ internal static class FleetScenario
             }
         }
 
+        async Task RunGroupAsync(
+            LoadGenerator generator, ScenarioProgress? progress, IReadOnlyList<(FleetSetup Setup, SweepSystem System)> group, double utilization, int round, int level, int seed, double rate)
+        {
+            if (!options.Together)
+            {
+                // The set-up before it leaves connections closing and timers firing; a few quiet seconds keep that out.
+                await CpuSettle.WaitAsync(TimeSpan.FromSeconds(10), TimeProvider.System);
+            }
+
+            var phase = Invariant($"round {round + 1}/{options.Rounds}, level {level + 1}/{options.Utilizations.Count}, {FleetReport.Pct(utilization)}");
+            var cpuBefore = CpuSettle.Read();
+            using var stopPing = new CancellationTokenSource();
+            var ping = group.Any(g => g.Setup.Fleet) ? RedisPing.RunAsync(redis!.Port, TimeProvider.System, stopPing.Token) : null;
+            var (result, _) = await UlqSweepScenario.RunLevelAsync(
+                generator, [.. group.Select(g => g.System)], service, rate, options.Seconds, seed, [FleetMeasure.LocalQueueHeader], progress,
+                options.Together ? phase : $"{phase}, {group[0].Setup.Id}");
+            await stopPing.CancelAsync();
+            if (ping is not null)
+            {
+                pings.Add(new FleetRedisPing(utilization, round + 1, await ping));
+            }
+
+            var idle = cpuBefore is { } b && CpuSettle.Read() is { } a ? CpuSettle.IdleShare(b, a) : double.NaN;
+            Console.Error.WriteLine(Invariant($"  CPUs {FleetReport.Pct(idle)} idle over the level"));
+            foreach (var ((setup, _), target) in group.Zip(result.Targets))
+            {
+                var measure = FleetMeasure.Of(setup.Id, utilization, round + 1, rate, target.Requests, options.TotalSlots, WarmUpShare) with { CpuIdleShare = idle };
+                measures.Add(measure);
+                Console.Error.WriteLine(Invariant(
+                    $"  {setup.Id,-12} {FleetReport.Pct(measure.Utilization, 1),6} busy  {measure.Ok}/{measure.Requests} OK  queueing {FleetReport.Ms(measure.MeanQueueMs)} / {FleetReport.Ms(measure.P99QueueMs)} ms  upstream-local {FleetReport.Ms(measure.MeanLocalQueueMs)} / {FleetReport.Ms(measure.P99LocalQueueMs)} ms"));
+            }
+        }
+
         async Task SettleAsync(string after)
         {
             var (waited, idle) = await CpuSettle.WaitAsync(TimeSpan.FromSeconds(options.Quick ? 30 : 60), TimeProvider.System);
@@ -204,4 +222,12 @@ internal static class FleetScenario
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The set-ups that take each level's arrivals together: all of them at once with <c>--together</c>, else one at a
+    /// time, so that on two cores one set-up's processes do not slow another's (fleet mode's Redis trips above all).
+    /// </summary>
+    private static IReadOnlyList<IReadOnlyList<(FleetSetup Setup, SweepSystem System)>> Groups(
+        IReadOnlyList<(FleetSetup Setup, SweepSystem System)> running, bool together) =>
+        together ? [running] : [.. running.Select(r => (IReadOnlyList<(FleetSetup, SweepSystem)>)[r])];
 }

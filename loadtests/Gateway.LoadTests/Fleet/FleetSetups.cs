@@ -30,8 +30,8 @@ internal static class FleetSetups
 
     public static IReadOnlyList<string> Ids { get; } = [.. All.Select(s => s.Id)];
 
-    /// <summary>Every set-up but fleet mode, which is opt-in while it is being built.</summary>
-    public static IReadOnlyList<string> Default { get; } = [.. All.Where(s => !s.Fleet).Select(s => s.Id)];
+    /// <summary>Every set-up.</summary>
+    public static IReadOnlyList<string> Default { get; } = Ids;
 
     public static FleetSetup Get(string id) =>
         All.FirstOrDefault(s => s.Id == id) ?? throw new ArgumentException($"unknown fleet set-up '{id}'", nameof(id));

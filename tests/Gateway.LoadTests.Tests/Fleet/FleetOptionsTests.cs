@@ -5,13 +5,13 @@ namespace Gateway.LoadTests.Tests.Fleet;
 public sealed class FleetOptionsTests
 {
     [Fact]
-    public void Parse_NoArguments_GivesTheDocumentedDefaultsWithoutFleetMode()
+    public void Parse_NoArguments_GivesTheDocumentedDefaults_EverySetUpOneAtATime()
     {
         var options = FleetOptions.Parse([]);
 
         Assert.Equal([0.8, 0.9], options.Utilizations);
-        Assert.Equal((120, 1, 1, 45, false), (options.Seconds, options.Rounds, options.Seed, options.WarmUpSeconds, options.Quick));
-        Assert.Equal(["ours-1", "ours-3", "haproxy-1", "haproxy-3", "yarp-lr-3", "yarp-p2c-3"], options.Systems);
+        Assert.Equal((120, 1, 1, 45, false, false), (options.Seconds, options.Rounds, options.Seed, options.WarmUpSeconds, options.Quick, options.Together));
+        Assert.Equal(["ours-1", "ours-3", "haproxy-1", "haproxy-3", "yarp-lr-3", "yarp-p2c-3", "ours-fleet-3"], options.Systems);
         Assert.Equal("loadtests/results", options.OutputDirectory);
         Assert.Equal(16, options.TotalSlots);
     }
@@ -24,8 +24,8 @@ public sealed class FleetOptionsTests
         Assert.Equal([0.8], options.Utilizations);
         Assert.Equal((40, 20, true), (options.Seconds, options.WarmUpSeconds, options.Quick));
 
-        // Its total: start-up and simulation aside, warm-up plus one level must leave room in three minutes.
-        Assert.True(options.WarmUpSeconds + (options.Seconds * options.Utilizations.Count) <= 90);
+        // Its total: start-up and simulation aside, warm-up plus one level for each of the seven set-ups in six minutes.
+        Assert.True(options.WarmUpSeconds + (options.Seconds * options.Utilizations.Count * options.Systems.Count) <= 360);
     }
 
     [Fact]
@@ -49,6 +49,7 @@ public sealed class FleetOptionsTests
     [InlineData("")]
     [InlineData("--quick --rounds 3 --systems ours-3,ours-fleet-3 --seed 9 --out /tmp/fleet")]
     [InlineData("--utilization 0.5,0.95 --seconds 60")]
+    [InlineData("--together --systems haproxy-1,ours-fleet-3")]
     public void Parse_TheReproduceCommand_GivesBackTheSameOptions(string args)
     {
         var options = FleetOptions.Parse(args.Split(' ', StringSplitOptions.RemoveEmptyEntries));
