@@ -4,6 +4,7 @@ using Gateway.LoadTests.Failover;
 using Gateway.LoadTests.Fleet;
 using Gateway.LoadTests.NoisyNeighbor;
 using Gateway.LoadTests.Overhead;
+using Gateway.LoadTests.QueueMemory;
 using Gateway.LoadTests.Race;
 using Gateway.LoadTests.ReplicasRedis;
 using Gateway.LoadTests.ScrapeCost;
@@ -32,6 +33,7 @@ internal static class Scenarios
         Scenario(ReplicasRedisOptions.CreateCommandLine(), ReplicasRedisScenario.RunAsync),
         Scenario(FailoverOptions.CreateCommandLine(), FailoverScenario.RunAsync),
         Scenario(FleetOptions.CreateCommandLine(), FleetScenario.RunAsync),
+        Scenario(QueueMemoryOptions.CreateCommandLine(), QueueMemoryScenario.RunAsync),
     ]);
 
     private static Command Scenario<T>(OptionsCommand<T> commandLine, Func<T, Task<int>> run)

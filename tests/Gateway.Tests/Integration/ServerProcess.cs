@@ -24,6 +24,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
+    /// <summary>The process id, e.g. to read its memory from <c>/proc</c>.</summary>
+    public int Id => _process.Id;
+
     public static Task<ServerProcess> StartDemoUpstreamAsync(params string[] args) => StartAsync(RepoLayout.DemoUpstreamDll, args);
 
     public static Task<ServerProcess> StartGatewayAsync(params string[] args) => StartAsync(RepoLayout.GatewayDll, args);
