@@ -36,15 +36,13 @@ internal sealed class AdmissionMiddleware(
     public static double RateFactor(double? backlogAgeMs, TimeSpan slo, double floor) =>
         backlogAgeMs is { } age && age > slo.TotalMilliseconds ? Math.Max(floor, slo.TotalMilliseconds / age) : 1;
 
-    public async Task InvokeAsync(HttpContext context)
+    /// <summary>Other routes pass straight through, without an async state machine held while they wait.</summary>
+    public Task InvokeAsync(HttpContext context) =>
+        GatewayMetadata.IsEnqueueRoute(context.GetReverseProxyFeature().Route.Config.Metadata) ? AdmitAsync(context) : next(context);
+
+    private async Task AdmitAsync(HttpContext context)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
-        if (!GatewayMetadata.IsEnqueueRoute(route.Metadata))
-        {
-            await next(context);
-            return;
-        }
-
         var admission = options.Current.Admission;
         var ladder = _ladder = PriorityLadder.For(admission, _ladder);
         var tenant = context.Features.Get<RequestContextFeature>()?.Tenant;

@@ -20,27 +20,28 @@ internal sealed class RequestContextMiddleware(
     // the first key cannot turn it on, and must not make every request fail looking for services that are not there.
     private readonly bool _authenticates = services.GetService<IAuthenticationSchemeProvider>() is not null;
 
-    public async Task InvokeAsync(HttpContext context)
-    {
-        var current = options.Current;
-        ClaimsPrincipal? principal = null;
-        if (_authenticates)
-        {
-            var result = await context.AuthenticateAsync();
-            if (result.Failure is not null)
-            {
-                await context.ChallengeAsync();
-                return;
-            }
+    /// <summary>Without authentication nothing here waits, so no async state machine is held while the request does.</summary>
+    public Task InvokeAsync(HttpContext context) => _authenticates ? AuthenticateAsync(context) : ContinueAsync(context, principal: null);
 
-            principal = result.Succeeded ? result.Principal : null;
+    private async Task AuthenticateAsync(HttpContext context)
+    {
+        var result = await context.AuthenticateAsync();
+        if (result.Failure is not null)
+        {
+            await context.ChallengeAsync();
+            return;
         }
 
+        await ContinueAsync(context, result.Succeeded ? result.Principal : null);
+    }
+
+    private Task ContinueAsync(HttpContext context, ClaimsPrincipal? principal)
+    {
+        var current = options.Current;
         var qdelay = ReadQdelay(context, principal, current);
         if (qdelay is { Error: { } error })
         {
-            await GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.InvalidQdelay, "Invalid qdelay", error);
-            return;
+            return GatewayProblems.WriteAsync(context, StatusCodes.Status400BadRequest, GatewayProblems.InvalidQdelay, "Invalid qdelay", error);
         }
 
         var baggage = OutboundBaggage.Compose(context.Request.Headers.Baggage, qdelay?.Spec?.ToBaggageMembers() ?? []);
@@ -50,7 +51,7 @@ internal sealed class RequestContextMiddleware(
             Tenant = principal?.FindFirst(current.Authentication.TenantClaim)?.Value,
             Baggage = baggage.Header,
         });
-        await next(context);
+        return next(context);
     }
 
     /// <summary>The token's claim wins; the development header counts only without a token, where allowed.</summary>

@@ -109,10 +109,11 @@ internal sealed class ClusterGate
             ScheduleRetryLocked(start);
         }
 
+        // One timer and one registration on the request's own token, rather than a timeout token source linked with
+        // it: a waiting request holds about 450 bytes less (queue-memory scenario). Abandon is a no-op once granted.
         DestinationLease? granted;
-        using (var timeout = new CancellationTokenSource(settings.QueueTimeout, _time))
-        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, timeout.Token))
-        using (linked.Token.UnsafeRegister(static state => ((Waiter)state!).Abandon(), waiter))
+        using (_time.CreateTimer(static state => ((Waiter)state!).Abandon(), waiter, settings.QueueTimeout, Timeout.InfiniteTimeSpan))
+        using (aborted.UnsafeRegister(static state => ((Waiter)state!).Abandon(), waiter))
         {
             granted = await waiter.Completion.Task.ConfigureAwait(false);
         }
