@@ -4,7 +4,7 @@ using Gateway.LoadGen;
 namespace Gateway.LoadTests.QueueMemory;
 
 /// <summary>Options of the <c>queue-memory</c> scenario.</summary>
-internal sealed record QueueMemoryOptions(IReadOnlyList<int> Levels, IReadOnlyList<string> Systems)
+internal sealed record QueueMemoryOptions(IReadOnlyList<int> Levels, IReadOnlyList<string> Systems, int HoldSeconds = 0)
 {
     /// <summary>Each held request is one client connection, and one file descriptor in the proxy and in this process.</summary>
     public const int MaxLevel = 19_000;
@@ -21,18 +21,21 @@ internal sealed record QueueMemoryOptions(IReadOnlyList<int> Levels, IReadOnlyLi
         var systems = new TextOption<IReadOnlyList<string>>(
             "--systems", $"comma list of {string.Join(", ", AllSystems)}", string.Join(',', AllSystems),
             v => [.. v.Split(',', StringSplitOptions.TrimEntries).Select(ParseSystem).Distinct()]);
+        var hold = new TextOption<int>(
+            "--hold", "seconds to keep each level's requests held after measuring it, e.g. for dotnet-gcdump collect -p PID (the PID is printed), 0-3600",
+            "0", v => OptionValue.Int("--hold", v, 0, 3600));
         var command = new Command("queue-memory", """
             Issue 16: what a request waiting in the gateway's queue costs in memory. Holds N requests (one client
             connection each) waiting in the gateway's queue, in flight through the gateway, and in flight through stock
             YARP, and reports each process's RSS over idle at every level.
             """)
         {
-            levels.Option, systems.Option,
+            levels.Option, systems.Option, hold.Option,
         };
-        return new(command, result => new QueueMemoryOptions(levels.Get(result), systems.Get(result)));
+        return new(command, result => new QueueMemoryOptions(levels.Get(result), systems.Get(result), hold.Get(result)));
     }
 
-    public string CommandLine => $"loadtests/run.sh queue-memory --levels {string.Join(',', Levels)} --systems {string.Join(',', Systems)}";
+    public string CommandLine => $"loadtests/run.sh queue-memory --levels {string.Join(',', Levels)} --systems {string.Join(',', Systems)}{(HoldSeconds > 0 ? $" --hold {HoldSeconds}" : "")}";
 
     private static IReadOnlyList<int> ParseLevels(string text)
     {

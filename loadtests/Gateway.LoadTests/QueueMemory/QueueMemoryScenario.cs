@@ -28,7 +28,7 @@ internal static class QueueMemoryScenario
         var rows = new List<QueueMemoryRow>();
         foreach (var system in options.Systems)
         {
-            rows.Add(await MeasureAsync(system, options.Levels));
+            rows.Add(await MeasureAsync(system, options.Levels, options.HoldSeconds));
         }
 
         var markdown = Markdown(options, rows);
@@ -63,7 +63,7 @@ internal static class QueueMemoryScenario
         return text.ToString();
     }
 
-    private static async Task<QueueMemoryRow> MeasureAsync(string system, IReadOnlyList<int> levels)
+    private static async Task<QueueMemoryRow> MeasureAsync(string system, IReadOnlyList<int> levels, int holdSeconds)
     {
         Console.Error.WriteLine($"queue-memory: {system} …");
         await using var upstream = await ServerProcess.StartDemoUpstreamAsync(
@@ -102,6 +102,11 @@ internal static class QueueMemoryScenario
             var managed = hasMetrics ? await ManagedMbAsync(http, proxy.BaseAddress) : double.NaN;
             measured.Add(new QueueMemoryLevel(level, rss, managed));
             Console.Error.WriteLine(Invariant($"  {level:N0} held: RSS {rss:F0} MB, {rss - idleRss:F0} MB over idle, {(rss - idleRss) * 1024 / level:F1} KB per request"));
+            if (holdSeconds > 0)
+            {
+                Console.Error.WriteLine(Invariant($"  holding for {holdSeconds} s: {system} is process {proxy.Id}"));
+                await Task.Delay(TimeSpan.FromSeconds(holdSeconds));
+            }
         }
 
         return new QueueMemoryRow(system, idleRss, idleManaged, measured);

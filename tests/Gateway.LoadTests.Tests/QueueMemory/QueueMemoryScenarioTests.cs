@@ -18,6 +18,7 @@ public sealed class QueueMemoryScenarioTests
     [InlineData("--levels", "20000", "--levels must be 1 to 19000")]
     [InlineData("--levels", "0", "--levels must be 1 to 19000")]
     [InlineData("--systems", "envoy", "--systems: 'envoy'")]
+    [InlineData("--hold", "-1", "--hold must be 0 to 3600")]
     public void Parse_BadValue_ThrowsNamingTheOption(string option, string value, string expected)
     {
         var ex = Assert.Throws<ArgumentException>(() => QueueMemoryOptions.Parse([option, value]));
@@ -28,12 +29,13 @@ public sealed class QueueMemoryScenarioTests
     [Fact]
     public void Parse_TheReproduceCommand_GivesBackTheSameOptions()
     {
-        var options = QueueMemoryOptions.Parse(["--levels", "10,20", "--systems", "STOCK-YARP,gateway-queued"]);
+        var options = QueueMemoryOptions.Parse(["--levels", "10,20", "--systems", "STOCK-YARP,gateway-queued", "--hold", "30"]);
 
         var again = QueueMemoryOptions.Parse(options.CommandLine["loadtests/run.sh queue-memory ".Length..].Split(' '));
 
         Assert.Equal([10, 20], again.Levels);
         Assert.Equal(["stock-yarp", "gateway-queued"], again.Systems);
+        Assert.Equal(30, again.HoldSeconds);
     }
 
     [Fact]
