@@ -5,6 +5,7 @@ using System.Text;
 using Gateway.AccessLog;
 using Gateway.Hosting;
 using Gateway.LoadBalancing;
+using Gateway.Metrics;
 using Gateway.MetricsCost;
 using Gateway.UpstreamFeedback;
 using MetricsExposition;
@@ -169,6 +170,7 @@ internal sealed class Side
         var builder = WebApplication.CreateBuilder();
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
+        FeatureMetrics.CreateAll(app.Services);
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         return new Side(
             app.Services.GetRequiredService<RequestMetrics>().RecordRequest,

@@ -11,7 +11,8 @@ namespace Gateway.Configuration;
 internal sealed class LiveSection<TSection>(IServiceProvider services, Func<GatewayOptions, TSection> section) : IOptionsMonitor<TSection>
     where TSection : class
 {
-    private readonly Lazy<LiveGatewayOptions> _live = new(services.GetRequiredService<LiveGatewayOptions>);
+    // Not caching a failure: the first resolution, at start-up, is the one that reports a bad value.
+    private readonly Lazy<LiveGatewayOptions> _live = new(services.GetRequiredService<LiveGatewayOptions>, LazyThreadSafetyMode.PublicationOnly);
 
     public TSection CurrentValue => section(_live.Value.Current);
 

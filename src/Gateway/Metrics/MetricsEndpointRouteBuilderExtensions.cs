@@ -10,11 +10,7 @@ internal static class MetricsEndpointRouteBuilderExtensions
     {
         // The metrics exist from start-up whether or not they are served: nothing recorded before the first scrape is lost.
         var services = endpoints.ServiceProvider;
-        foreach (var metrics in services.GetServices<FeatureMetrics>())
-        {
-            _ = services.GetRequiredService(metrics.Type);
-        }
-
+        FeatureMetrics.CreateAll(services);
         var options = services.GetRequiredService<IOptions<MetricsOptions>>().Value;
         if (options.Enabled)
         {
