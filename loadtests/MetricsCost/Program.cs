@@ -2,9 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO.Compression;
 using System.Text;
+using Gateway.AccessLog;
 using Gateway.Hosting;
+using Gateway.LoadBalancing;
 using Gateway.Metrics;
 using Gateway.MetricsCost;
+using Gateway.UpstreamFeedback;
 using MetricsExposition;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
@@ -161,16 +164,18 @@ internal sealed class Side
             destinations);
     }
 
-    /// <summary>The gateway's GatewayMetrics and registry, built by AddGateway (not started).</summary>
+    /// <summary>The gateway's request, queue and upstream metrics and its registry, built by AddGateway (not started).</summary>
     public static Side New(int clusters, int destinations)
     {
         var builder = WebApplication.CreateBuilder();
         builder.Services.AddGateway(builder.Configuration);
         var app = builder.Build();
-        var metrics = app.Services.GetRequiredService<GatewayMetrics>();
+        FeatureMetrics.CreateAll(app.Services);
         var registry = app.Services.GetRequiredService<CollectorRegistry>();
         return new Side(
-            metrics.RecordRequest, metrics.RecordQueueWait, metrics.RecordUpstream,
+            app.Services.GetRequiredService<RequestMetrics>().RecordRequest,
+            app.Services.GetRequiredService<LoadBalancingMetrics>().RecordQueueWait,
+            app.Services.GetRequiredService<UpstreamMetrics>().RecordUpstream,
             stream => registry.CollectAndExportAsTextAsync(stream),
             clusters,
             destinations);

@@ -1,3 +1,4 @@
+using Gateway.Configuration;
 using Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });

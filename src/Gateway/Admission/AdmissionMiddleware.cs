@@ -1,10 +1,9 @@
 using System.Globalization;
-using Gateway.Configuration;
-using Gateway.Context;
+using Gateway.Authentication;
 using Gateway.LoadBalancing;
-using Gateway.Metrics;
 using Gateway.Problems;
-using Gateway.Timing;
+using Gateway.UpstreamFeedback;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Admission;
 
@@ -17,8 +16,8 @@ namespace Gateway.Admission;
 /// (IETF httpapi draft). The upstream's backlog report on the response feeds the next decisions.
 /// </summary>
 internal sealed class AdmissionMiddleware(
-    RequestDelegate next, LiveGatewayOptions options, TenantStateRegistry tenants, ITenantBuckets buckets, ClassShedding shedding,
-    GatewayMetrics metrics)
+    RequestDelegate next, IOptionsMonitor<AdmissionOptions> options, TenantStateRegistry tenants, ITenantBuckets buckets, ClassShedding shedding,
+    AdmissionMetrics metrics)
 {
     public const string AnonymousLabel = "anonymous";
     public const string OtherLabel = "other";
@@ -43,9 +42,9 @@ internal sealed class AdmissionMiddleware(
     private async Task AdmitAsync(HttpContext context)
     {
         var route = context.GetReverseProxyFeature().Route.Config;
-        var admission = options.Current.Admission;
+        var admission = options.CurrentValue;
         var ladder = _ladder = PriorityLadder.For(admission, _ladder);
-        var tenant = context.Features.Get<RequestContextFeature>()?.Tenant;
+        var tenant = context.Features.Get<TenantFeature>()?.Tenant;
         var label = Label(admission, tenant);
         tenants.SweepIfDue(admission);
         if (!TryResolveClass(context, admission, ladder, route.Metadata, out var className, out var badClass))

@@ -1,14 +1,18 @@
 using Gateway.Admission.Redis;
-using Gateway.Configuration;
+using Gateway.Metrics;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Admission;
 
-/// <summary>Registers tenant admission: per-tenant state and where the token buckets live (memory or Redis).</summary>
+/// <summary>
+/// Registers tenant admission: the checks of <c>Gateway:Admission</c>, per-tenant state, where the token buckets live
+/// (memory or Redis), and the metrics.
+/// </summary>
 internal static class AdmissionServiceCollectionExtensions
 {
     public static IServiceCollection AddGatewayAdmission(this IServiceCollection services)
     {
+        services.AddSingleton<IValidateOptions<AdmissionOptions>, AdmissionOptionsValidator>();
         services.AddSingleton<TenantStateRegistry>();
         services.AddSingleton<ClassShedding>();
 
@@ -17,6 +21,7 @@ internal static class AdmissionServiceCollectionExtensions
             ? ActivatorUtilities.CreateInstance<RedisTenantBuckets>(sp, sp.GetRequiredService<RedisAdmissionStatus>())
             : ActivatorUtilities.CreateInstance<LocalTenantBuckets>(sp));
         services.AddSingleton<RedisAdmissionStatus>();
+        services.AddFeatureMetrics<AdmissionMetrics>();
         return services;
     }
 
@@ -25,5 +30,5 @@ internal static class AdmissionServiceCollectionExtensions
         RedisEnabled(services) ? services.GetRequiredService<RedisAdmissionStatus>() : null;
 
     private static bool RedisEnabled(IServiceProvider services) =>
-        services.GetRequiredService<IOptions<GatewayOptions>>().Value.Admission.Redis.Enabled;
+        services.GetRequiredService<IOptions<AdmissionOptions>>().Value.Redis.Enabled;
 }

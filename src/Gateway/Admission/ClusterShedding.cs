@@ -1,5 +1,3 @@
-using Gateway.Configuration;
-
 namespace Gateway.Admission;
 
 /// <summary>

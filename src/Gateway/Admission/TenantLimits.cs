@@ -1,5 +1,3 @@
-using Gateway.Configuration;
-
 namespace Gateway.Admission;
 
 /// <summary>The limits in force for one tenant, resolved from its tier and its own overrides.</summary>

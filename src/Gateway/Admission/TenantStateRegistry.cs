@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Gateway.Configuration;
 
 namespace Gateway.Admission;
 

@@ -1,8 +1,20 @@
+using Gateway.AccessLog;
+using Gateway.Admission;
+using Gateway.Admission.Redis;
+using Gateway.Authentication;
 using Gateway.Fleet;
+using Gateway.Forwarding;
+using Gateway.LoadBalancing;
+using Gateway.Metrics;
+using Gateway.Qdelay;
+using Gateway.Tracing;
 
 namespace Gateway.Configuration;
 
-/// <summary>The <c>Gateway</c> configuration section. Every value has a documented default.</summary>
+/// <summary>
+/// The <c>Gateway</c> configuration section: one section per feature, each with its options class in the feature's
+/// folder. Every value has a documented default.
+/// </summary>
 public sealed class GatewayOptions
 {
     public const string SectionName = "Gateway";
@@ -11,25 +23,25 @@ public sealed class GatewayOptions
     internal static readonly IReadOnlyDictionary<string, string> SectionPaths = new Dictionary<string, string>
     {
         [typeof(GatewayOptions).FullName!] = SectionName,
-        [typeof(QueueOptions).FullName!] = SectionName + ":Queue",
-        [typeof(LoadBalancingOptions).FullName!] = SectionName + ":LoadBalancing",
-        [typeof(HealthOptions).FullName!] = SectionName + ":Health",
-        [typeof(RetryOptions).FullName!] = SectionName + ":Retry",
-        [typeof(UpstreamOptions).FullName!] = SectionName + ":Upstream",
-        [typeof(TimingOptions).FullName!] = SectionName + ":Timing",
-        [typeof(MetricsOptions).FullName!] = SectionName + ":Metrics",
-        [typeof(AuthenticationOptions).FullName!] = SectionName + ":Authentication",
-        [typeof(ApiKeyOptions).FullName!] = SectionName + ":Authentication:ApiKeys",
-        [typeof(QdelayOptions).FullName!] = SectionName + ":Qdelay",
-        [typeof(TracingOptions).FullName!] = SectionName + ":Tracing",
-        [typeof(AdmissionOptions).FullName!] = SectionName + ":Admission",
-        [typeof(AdmissionRedisOptions).FullName!] = SectionName + ":Admission:Redis",
-        [typeof(FleetOptions).FullName!] = SectionName + ":Fleet",
+        [typeof(QueueOptions).FullName!] = QueueOptions.SectionName,
+        [typeof(LoadBalancingOptions).FullName!] = LoadBalancingOptions.SectionName,
+        [typeof(HealthOptions).FullName!] = HealthOptions.SectionName,
+        [typeof(RetryOptions).FullName!] = RetryOptions.SectionName,
+        [typeof(UpstreamOptions).FullName!] = UpstreamOptions.SectionName,
+        [typeof(TimingOptions).FullName!] = TimingOptions.SectionName,
+        [typeof(MetricsOptions).FullName!] = MetricsOptions.SectionName,
+        [typeof(AuthenticationOptions).FullName!] = AuthenticationOptions.SectionName,
+        [typeof(ApiKeyOptions).FullName!] = AuthenticationOptions.SectionName + ":ApiKeys",
+        [typeof(QdelayOptions).FullName!] = QdelayOptions.SectionName,
+        [typeof(TracingOptions).FullName!] = TracingOptions.SectionName,
+        [typeof(AdmissionOptions).FullName!] = AdmissionOptions.SectionName,
+        [typeof(AdmissionRedisOptions).FullName!] = AdmissionRedisOptions.SectionName,
+        [typeof(FleetOptions).FullName!] = FleetOptions.SectionName,
 
         // Dictionary entries: '*' stands for the entry's name.
-        [typeof(TenantLimitOptions).FullName!] = SectionName + ":Admission:Tiers:*",
-        [typeof(TenantOptions).FullName!] = SectionName + ":Admission:Tenants:*",
-        [typeof(PriorityClassOptions).FullName!] = SectionName + ":Admission:Classes:*",
+        [typeof(TenantLimitOptions).FullName!] = AdmissionOptions.SectionName + ":Tiers:*",
+        [typeof(TenantOptions).FullName!] = AdmissionOptions.SectionName + ":Tenants:*",
+        [typeof(PriorityClassOptions).FullName!] = AdmissionOptions.SectionName + ":Classes:*",
     };
 
     /// <summary>The gateway-side queue used by the <c>ConcurrencyAware</c> policy.</summary>

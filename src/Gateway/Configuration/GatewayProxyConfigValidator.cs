@@ -1,4 +1,6 @@
+using Gateway.Admission;
 using Gateway.LoadBalancing;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Configuration.ClusterValidators;
 using Yarp.ReverseProxy.Configuration.RouteValidators;
@@ -46,7 +48,7 @@ internal sealed class GatewayProxyConfigValidator(IServiceProvider services) : I
         Add(errors, path, GatewayMetadata.RouteProblems(route.Metadata));
         if (route.Metadata?.GetValueOrDefault(GatewayMetadata.PriorityClass) is { } priorityClass)
         {
-            var classes = services.GetRequiredService<LiveGatewayOptions>().Current.Admission.Classes;
+            var classes = services.GetRequiredService<IOptionsMonitor<AdmissionOptions>>().CurrentValue.Classes;
             if (!classes.ContainsKey(priorityClass))
             {
                 errors.Add(new ArgumentException(

@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
 
@@ -16,6 +15,7 @@ internal sealed partial class LiveGatewayOptions : IDisposable
     private readonly IConfiguration _configuration;
     private readonly List<IDisposable> _subscriptions = [];
     private GatewayOptions _current;
+    private CancellationTokenSource _changed = new();
 
     public LiveGatewayOptions(
         IOptionsFactory<GatewayOptions> factory,
@@ -37,25 +37,36 @@ internal sealed partial class LiveGatewayOptions : IDisposable
 
     public GatewayOptions Current => Volatile.Read(ref _current);
 
+    /// <summary>Fires once, when the next valid edit has replaced <see cref="Current"/>.</summary>
+    public IChangeToken GetChangeToken() => new CancellationChangeToken(Volatile.Read(ref _changed).Token);
+
     public void Dispose()
     {
         foreach (var subscription in _subscriptions)
         {
             subscription.Dispose();
         }
+
+        _changed.Dispose();
     }
 
     private void Reload()
     {
+        GatewayOptions reloaded;
         try
         {
-            Volatile.Write(ref _current, _factory.Create(Options.DefaultName));
-            LogReloaded(_logger);
+            reloaded = _factory.Create(Options.DefaultName);
         }
         catch (Exception ex) when (StartupErrors.TryDescribe(ex, _configuration, out var message))
         {
             LogRejected(_logger, message);
+            return;
         }
+
+        Volatile.Write(ref _current, reloaded);
+        LogReloaded(_logger);
+        using var changed = Interlocked.Exchange(ref _changed, new CancellationTokenSource());
+        changed.Cancel();
     }
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Gateway configuration reloaded.")]

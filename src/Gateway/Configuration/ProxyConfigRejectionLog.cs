@@ -1,4 +1,3 @@
-using Gateway.Hosting;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Gateway.Configuration;

@@ -1,17 +1,14 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Gateway.Balancing;
-using Gateway.Configuration;
-using Gateway.LoadBalancing;
 using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy;
 
 namespace Gateway.Fleet;
 
 /// <summary>
 /// This replica's membership of the fleet: the <see cref="RedisFleetStore"/>, the requests waiting for a grant, the
 /// leases it holds, the heartbeat that renews them, and the switch between shared and local mode. Every
-/// <see cref="ClusterGate"/> of a <c>ConcurrencyAware</c> cluster asks it first while it is <see cref="Active"/>.
+/// gate of a <c>ConcurrencyAware</c> cluster (see <see cref="IFleetClusters"/>) asks it first while it is <see cref="Active"/>.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -34,7 +31,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private readonly FleetOptions _options;
     private readonly FleetStatus? _status;
     private readonly TimeProvider _time;
-    private readonly IProxyStateLookup _proxy;
+    private readonly IFleetClusters _clusters;
     private readonly ILogger<FleetCoordinator> _logger;
     private readonly ConcurrentDictionary<string, TaskCompletionSource<string?>> _waiters = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, FleetLease> _leases = new(StringComparer.Ordinal);
@@ -44,11 +41,12 @@ internal sealed partial class FleetCoordinator : BackgroundService
     private readonly Task<RedisFleetStore>? _store;
     private long _counter;
 
-    public FleetCoordinator(IOptions<GatewayOptions> options, IServiceProvider services, TimeProvider time, IProxyStateLookup proxy, ILogger<FleetCoordinator> logger)
+    public FleetCoordinator(
+        IOptions<FleetOptions> options, IServiceProvider services, TimeProvider time, IFleetClusters clusters, ILogger<FleetCoordinator> logger)
     {
-        _options = options.Value.Fleet;
+        _options = options.Value;
         _time = time;
-        _proxy = proxy;
+        _clusters = clusters;
         _logger = logger;
         ReplicaId = string.IsNullOrWhiteSpace(_options.ReplicaId)
             ? $"{Sanitize(Environment.MachineName)}-{Environment.ProcessId}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}"
@@ -271,10 +269,7 @@ internal sealed partial class FleetCoordinator : BackgroundService
 
     private async Task HeartbeatAsync(RedisFleetStore store, CancellationToken stoppingToken)
     {
-        var clusters = _proxy.GetClusters()
-            .Where(c => string.Equals(c.Model.Config.LoadBalancingPolicy, GatewayPolicies.ConcurrencyAware, StringComparison.OrdinalIgnoreCase))
-            .Select(c => c.ClusterId)
-            .ToArray();
+        var clusters = _clusters.ClusterIds();
         var replicas = 1;
         try
         {

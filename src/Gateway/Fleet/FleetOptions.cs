@@ -8,6 +8,8 @@ namespace Gateway.Fleet;
 /// </summary>
 public sealed class FleetOptions
 {
+    public const string SectionName = "Gateway:Fleet";
+
     /// <summary>A StackExchange.Redis connection string, e.g. <c>127.0.0.1:6379</c>. Default empty: fleet mode off.</summary>
     public string Redis { get; set; } = "";
 

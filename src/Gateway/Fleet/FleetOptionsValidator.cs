@@ -1,20 +1,19 @@
-using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace Gateway.Fleet;
 
 /// <summary>Checks the <c>Gateway:Fleet</c> section; every failure names its configuration key.</summary>
-internal sealed class FleetOptionsValidator : IValidateOptions<GatewayOptions>
+internal sealed class FleetOptionsValidator : IValidateOptions<FleetOptions>
 {
-    private const string Section = GatewayOptions.SectionName + ":Fleet";
+    private const string Section = FleetOptions.SectionName;
 
     /// <summary>More would only hold idle slots: a replica needs about as many as arrive during one Redis trip.</summary>
     public const int MaxReserve = 100;
 
-    public ValidateOptionsResult Validate(string? name, GatewayOptions options)
+    public ValidateOptionsResult Validate(string? name, FleetOptions options)
     {
-        var fleet = options.Fleet;
+        var fleet = options;
         var failures = new List<string>();
         if (fleet.Enabled)
         {

@@ -1,4 +1,4 @@
-using Gateway.Admission.Redis;
+using Gateway.Redis;
 
 namespace Gateway.Fleet;
 

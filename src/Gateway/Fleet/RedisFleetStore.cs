@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using Gateway.Admission.Redis;
+using Gateway.Redis;
 using StackExchange.Redis;
 
 namespace Gateway.Fleet;

@@ -1,10 +1,12 @@
+using Gateway.AccessLog;
 using Gateway.Admission;
+using Gateway.Authentication;
 using Gateway.Configuration;
-using Gateway.Context;
+using Gateway.Health;
 using Gateway.LoadBalancing;
-using Gateway.Timing;
 using Gateway.Metrics;
-using ServerMetrics;
+using Gateway.Qdelay;
+using Gateway.Tracing;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Hosting;
@@ -16,27 +18,20 @@ public static class GatewayEndpointRouteBuilderExtensions
     {
         // Resolve options first: a bad value should stop start-up naming its key, before YARP's own
         // config validation (inside MapReverseProxy) reports the same problem without the key.
-        var options = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        _ = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
         _ = endpoints.ServiceProvider.GetRequiredService<LiveGatewayOptions>();
 
-        // The metrics exist from start-up whether or not they are served: nothing recorded before the first scrape is lost.
-        _ = endpoints.ServiceProvider.GetRequiredService<GatewayMetrics>();
-        if (options.Metrics.Enabled)
-        {
-            endpoints.MapServerMetrics(options.Metrics.Path);
-            _ = endpoints.ServiceProvider.GetRequiredService<AdditionalMeters>();
-        }
-
-        // Created now so a shared-bucket store starts connecting at start-up, not on the first enqueue request.
-        _ = endpoints.ServiceProvider.GetRequiredService<ITenantBuckets>();
-        endpoints.MapHealthChecks("/healthz", HealthResponse.Options).ExcludeFromDescription();
+        endpoints.MapGatewayMetrics();
+        endpoints.MapGatewayHealth();
         endpoints.MapReverseProxy(pipeline =>
         {
-            pipeline.UseMiddleware<RequestTimingMiddleware>();
-            pipeline.UseMiddleware<RequestContextMiddleware>();
-            pipeline.UseMiddleware<AdmissionMiddleware>();
+            pipeline.UseGatewayAccessLog();
+            pipeline.UseGatewayAuthentication();
+            pipeline.UseGatewayQdelay();
+            pipeline.UseGatewayBaggage();
+            pipeline.UseGatewayAdmission();
             pipeline.UseSessionAffinity();
-            pipeline.UseMiddleware<ConcurrencyGateMiddleware>();
+            pipeline.UseGatewayConcurrencyGate();
             pipeline.UseLoadBalancing();
             pipeline.UsePassiveHealthChecks();
         });

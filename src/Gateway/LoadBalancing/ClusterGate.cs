@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using Gateway.Balancing;
-using Gateway.Configuration;
 using Gateway.Fleet;
+using Gateway.UpstreamFeedback;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
@@ -17,12 +17,12 @@ internal sealed class ClusterGate
 {
     private readonly object _sync = new();
     private readonly TimeProvider _time;
-    private readonly Func<GatewayOptions> _options;
+    private readonly Func<GateOptions> _options;
     private readonly FleetCoordinator? _fleet;
     private readonly GateCore<Waiter> _core;
     private readonly List<GateCore<Waiter>.Grant> _grants = [];
     private ClusterModel? _settingsModel;
-    private GatewayOptions? _settingsOptions;
+    private GateOptions? _settingsOptions;
     private ClusterGateSettings _settings;
     private IReadOnlyList<DestinationState>? _lastCandidates;
     private DestinationState[] _lastStates = [];
@@ -30,7 +30,7 @@ internal sealed class ClusterGate
     private ITimer? _retryTimer;
     private int _queueLength;
 
-    public ClusterGate(string clusterId, TimeProvider time, Func<GatewayOptions> options, FleetCoordinator? fleet = null)
+    public ClusterGate(string clusterId, TimeProvider time, Func<GateOptions> options, FleetCoordinator? fleet = null)
     {
         ClusterId = clusterId;
         _time = time;
@@ -45,6 +45,9 @@ internal sealed class ClusterGate
     public string ClusterId { get; }
 
     public int QueueLength => Volatile.Read(ref _queueLength);
+
+    /// <summary>When a lease frees its slot (<c>Gateway:LoadBalancing:ReleaseOn</c>), as configured now.</summary>
+    public SlotRelease ReleaseOn => _options().LoadBalancing.ReleaseOn;
 
     /// <summary>
     /// Picks the destination with the fewest requests in flight from this gateway and counts the request against it,

@@ -1,5 +1,4 @@
 using Gateway.Balancing;
-using Gateway.Configuration;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
@@ -12,7 +11,7 @@ internal sealed record ClusterGateSettings
 
     public TimeSpan QueueTimeout { get; init; }
 
-    public static ClusterGateSettings From(ClusterModel? cluster, GatewayOptions options)
+    public static ClusterGateSettings From(ClusterModel? cluster, GateOptions options)
     {
         var metadata = cluster?.Config.Metadata;
         var health = options.Health;

@@ -1,9 +1,8 @@
-using Gateway.Balancing;
-using Gateway.Configuration;
-using Gateway.Metrics;
-using Gateway.Problems;
-using Gateway.Timing;
 using System.Net.Http.Headers;
+using Gateway.Balancing;
+using Gateway.Problems;
+using Gateway.UpstreamFeedback;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
@@ -12,13 +11,14 @@ namespace Gateway.LoadBalancing;
 /// <summary>
 /// Proxy-pipeline step before YARP's load balancer. For clusters using the gateway's policies it takes a
 /// destination slot (waiting in the cluster's queue if <c>ConcurrencyAware</c> finds none free), narrows
-/// the request to that destination, and frees the slot when forwarding ends, however it ends. Each attempt's
+/// the request to that destination, and disposes the lease when forwarding ends, however it ends (the lease frees
+/// its slot then, unless the response headers already did). Each attempt's
 /// outcome feeds passive health, and an attempt that failed before the upstream saw the request goes again
 /// to a destination not yet tried.
 /// </summary>
 internal sealed partial class ConcurrencyGateMiddleware(
-    RequestDelegate next, ClusterGateRegistry gates, GatewayMetrics metrics, LiveGatewayOptions options, TimeProvider time,
-    ILogger<ConcurrencyGateMiddleware> logger)
+    RequestDelegate next, ClusterGateRegistry gates, LoadBalancingMetrics metrics, IOptionsMonitor<RetryOptions> retryOptions,
+    IOptionsMonitor<HealthOptions> healthOptions, IOptionsMonitor<QueueOptions> queueOptions, TimeProvider time, ILogger<ConcurrencyGateMiddleware> logger)
 {
     public async Task InvokeAsync(HttpContext context)
     {
@@ -35,7 +35,8 @@ internal sealed partial class ConcurrencyGateMiddleware(
 
         var gate = gates.Get(cluster.ClusterId);
         var feature = context.Features.Get<GatewayRequestFeature>();
-        var current = options.Current;
+        var retry = retryOptions.CurrentValue;
+        var health = healthOptions.CurrentValue;
         var waited = TimeSpan.Zero;
         for (var attempt = 0; ; attempt++)
         {
@@ -81,7 +82,7 @@ internal sealed partial class ConcurrencyGateMiddleware(
 
                 proxy.AvailableDestinations = lease.Destination;
                 await next(context);
-                failure = RecordOutcome(context, gate, lease, current);
+                failure = RecordOutcome(context, gate, lease, health);
             }
 
             if (feature is not null)
@@ -94,7 +95,7 @@ internal sealed partial class ConcurrencyGateMiddleware(
                 return;
             }
 
-            if (attempt >= current.Retry.MaxRetries || !MayRetry(context, failure, current.Retry)
+            if (attempt >= retry.MaxRetries || !MayRetry(context, failure, retry)
                 || Untried(candidates, lease.Destination) is not { Count: > 0 } rest)
             {
                 // YARP's own warning for this is turned down in appsettings.json, since it fires for attempts that a
@@ -160,17 +161,17 @@ internal sealed partial class ConcurrencyGateMiddleware(
         return rest;
     }
 
-    private UpstreamFailureKind RecordOutcome(HttpContext context, ClusterGate gate, DestinationLease lease, GatewayOptions current)
+    private UpstreamFailureKind RecordOutcome(HttpContext context, ClusterGate gate, DestinationLease lease, HealthOptions health)
     {
         var clusterId = gate.ClusterId;
         var destinationId = lease.Destination.DestinationId;
-        var failure = UpstreamFailures.Classify(context, context.GetForwarderErrorFeature(), current.Health.CountServerErrors);
+        var failure = UpstreamFailures.Classify(context, context.GetForwarderErrorFeature(), health.CountServerErrors);
         TimeSpan? holdBack = null;
         if (failure == UpstreamFailureKind.None && context.Response.StatusCode == StatusCodes.Status503ServiceUnavailable
-            && context.GetForwarderErrorFeature() is null && current.Health.MaxRetryAfter > TimeSpan.Zero
+            && context.GetForwarderErrorFeature() is null && health.MaxRetryAfter > TimeSpan.Zero
             && RetryAfter(context.Response.Headers.RetryAfter.ToString()) is { } retryAfter)
         {
-            holdBack = retryAfter < current.Health.MaxRetryAfter ? retryAfter : current.Health.MaxRetryAfter;
+            holdBack = retryAfter < health.MaxRetryAfter ? retryAfter : health.MaxRetryAfter;
         }
 
         if (failure != UpstreamFailureKind.None)
@@ -178,21 +179,21 @@ internal sealed partial class ConcurrencyGateMiddleware(
             metrics.RecordUpstreamFailure(clusterId, destinationId, UpstreamFailures.Label(failure));
         }
 
-        var health = gate.RecordOutcome(lease, failure, holdBack);
-        switch (health.Kind)
+        var outcome = gate.RecordOutcome(lease, failure, holdBack);
+        switch (outcome.Kind)
         {
             case HealthEventKind.Ejected:
-                Log.Ejected(logger, clusterId, destinationId, health.Reason!, UpstreamFailures.Label(failure), health.Duration.TotalSeconds);
+                Log.Ejected(logger, clusterId, destinationId, outcome.Reason!, UpstreamFailures.Label(failure), outcome.Duration.TotalSeconds);
                 break;
             case HealthEventKind.Recovered:
                 Log.Recovered(logger, clusterId, destinationId);
                 break;
             case HealthEventKind.HeldBack:
-                Log.HeldBack(logger, clusterId, destinationId, health.Duration.TotalSeconds);
+                Log.HeldBack(logger, clusterId, destinationId, outcome.Duration.TotalSeconds);
                 break;
         }
 
-        metrics.RecordHealthEvent(clusterId, health);
+        metrics.RecordHealthEvent(clusterId, outcome);
         return failure;
     }
 
@@ -205,7 +206,7 @@ internal sealed partial class ConcurrencyGateMiddleware(
 
     private Task RejectAsync(HttpContext context, GatewayRequestFeature? feature, string clusterId, GateResult result)
     {
-        var retryAfter = TimeSpan.FromSeconds(options.Current.Queue.RetryAfterSeconds);
+        var retryAfter = TimeSpan.FromSeconds(queueOptions.CurrentValue.RetryAfterSeconds);
         switch (result.Outcome)
         {
             case GateOutcome.QueueFull:

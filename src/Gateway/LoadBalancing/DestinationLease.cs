@@ -1,10 +1,15 @@
 using Gateway.Balancing;
+using Gateway.UpstreamFeedback;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.LoadBalancing;
 
-/// <summary>One request's claim on one destination's slot. Disposing it frees the slot exactly once.</summary>
-internal sealed class DestinationLease : IDisposable
+/// <summary>
+/// One request's claim on one destination's slot, and the one place that frees it: exactly once, as soon as the
+/// upstream's response headers arrive (<c>Gateway:LoadBalancing:ReleaseOn</c> <c>ResponseHeaders</c>, the default),
+/// else when forwarding ends and the gate disposes the lease, however forwarding ended.
+/// </summary>
+internal sealed class DestinationLease : IDestinationLease, IDisposable
 {
     private readonly ClusterGate _gate;
     private int _released;
@@ -25,7 +30,23 @@ internal sealed class DestinationLease : IDisposable
     /// <summary>The fleet's lease id when the slot was granted by the shared gate in Redis, else null.</summary>
     public string? FleetLeaseId { get; init; }
 
-    public void Dispose()
+    /// <summary>
+    /// The upstream answered while the slot is still held: its load report reaches the gate, and with
+    /// <see cref="SlotRelease.ResponseHeaders"/> the slot is freed now, since the upstream's worker is done.
+    /// </summary>
+    public void OnResponseHeaders(in LoadReport report, TimeSpan? upstreamLocalQueue)
+    {
+        _gate.ReportLoad(this, report.InFlight, report.Limit, upstreamLocalQueue);
+        if (_gate.ReleaseOn == SlotRelease.ResponseHeaders)
+        {
+            Release();
+        }
+    }
+
+    /// <summary>Forwarding ended: frees the slot if the response headers have not already.</summary>
+    public void Dispose() => Release();
+
+    private void Release()
     {
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using Gateway.Timing;
+using Gateway.UpstreamFeedback;
 using Yarp.ReverseProxy.Health;
 using Yarp.ReverseProxy.Model;
 

@@ -1,8 +1,9 @@
 using System.Buffers;
 using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using Gateway.Configuration;
-using Gateway.Context;
+using Gateway.Authentication;
+using Gateway.UpstreamFeedback;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.LoadBalancing;
 using Yarp.ReverseProxy.Model;
 
@@ -32,13 +33,12 @@ internal sealed class ShuffleShardPolicy : ILoadBalancingPolicy
     private readonly TimeProvider _time;
     private readonly Func<TimeSpan> _backlogTtl;
 
-    // The options are resolved on first use, not injected: validating them lists the balancing policies.
-    public ShuffleShardPolicy(DestinationBacklogs backlogs, TimeProvider time, IServiceProvider services)
+    // The monitor reads the options on first use, not now: validating them lists the balancing policies.
+    public ShuffleShardPolicy(DestinationBacklogs backlogs, TimeProvider time, IOptionsMonitor<LoadBalancingOptions> options)
     {
-        var options = new Lazy<LiveGatewayOptions>(services.GetRequiredService<LiveGatewayOptions>);
         _backlogs = backlogs;
         _time = time;
-        _backlogTtl = () => options.Value.Current.LoadBalancing.BacklogReportTtl;
+        _backlogTtl = () => options.CurrentValue.BacklogReportTtl;
     }
 
     /// <summary>For tests: a fixed backlog TTL.</summary>
@@ -59,7 +59,7 @@ internal sealed class ShuffleShardPolicy : ILoadBalancingPolicy
             return n == 0 ? null : availableDestinations[0];
         }
 
-        var tenant = context.Features.Get<RequestContextFeature>()?.Tenant;
+        var tenant = context.Features.Get<TenantFeature>()?.Tenant;
         var k = ShardSize(cluster.Model.Config.Metadata);
         return Pick(cluster.ClusterId, tenant, k, availableDestinations);
     }

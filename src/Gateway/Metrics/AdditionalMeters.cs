@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using Gateway.Configuration;
 using Microsoft.Extensions.Options;
 using Prometheus;
 
@@ -16,9 +15,9 @@ internal sealed class AdditionalMeters : IDisposable
 {
     private readonly IDisposable? _adapter;
 
-    public AdditionalMeters(IOptions<GatewayOptions> options, CollectorRegistry registry, IMetricFactory factory, IMeterFactory scope)
+    public AdditionalMeters(IOptions<MetricsOptions> options, CollectorRegistry registry, IMetricFactory factory, IMeterFactory scope)
     {
-        var meters = new HashSet<string>(options.Value.Metrics.AdditionalMeters, StringComparer.Ordinal);
+        var meters = new HashSet<string>(options.Value.AdditionalMeters, StringComparer.Ordinal);
         if (meters.Count == 0)
         {
             return;

@@ -11,6 +11,9 @@ internal sealed class ScrapedGauge(Gauge gauge)
     private readonly Lock _lock = new();
     private Dictionary<string, string[]> _published = new(StringComparer.Ordinal);
 
+    public static ScrapedGauge Create(IMetricFactory factory, string name, string help, params string[] labels) =>
+        new(factory.CreateGauge(name, help, labels));
+
     /// <summary>Called from the registry's before-collect callback; two scrapes at once take turns.</summary>
     public void Publish(IEnumerable<(string[] Labels, double Value)> values)
     {

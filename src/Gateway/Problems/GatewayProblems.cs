@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gateway.Timing;
+using Gateway.UpstreamFeedback;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Problems;

@@ -1,5 +1,4 @@
 using Gateway.Admission;
-using Gateway.Configuration;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Tests.Admission;

@@ -1,5 +1,4 @@
 using Gateway.Admission;
-using Gateway.Configuration;
 
 namespace Gateway.Tests.Admission;
 

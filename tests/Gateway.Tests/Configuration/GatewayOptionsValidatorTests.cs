@@ -1,10 +1,15 @@
 using Gateway.Configuration;
+using Gateway.Forwarding;
+using Gateway.LoadBalancing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.Configuration;
 
+/// <summary>The <c>Gateway</c> section checked as a whole, with the checks each feature registers for its sections.</summary>
 public sealed class GatewayOptionsValidatorTests
 {
-    private static readonly GatewayOptionsValidator Validator = new();
+    private static readonly GatewayOptionsValidator Validator = new(
+        new ServiceCollection().AddGatewayLoadBalancing().AddGatewayForwarding().BuildServiceProvider());
 
     [Fact]
     public void Validate_Defaults_Succeed()

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
-using Gateway.Tests.Context;
+using Gateway.Tests.Authentication;
 using Gateway.Tests.Metrics;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;

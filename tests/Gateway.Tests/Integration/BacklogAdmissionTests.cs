@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
-using Gateway.Tests.Context;
+using Gateway.Tests.Authentication;
 using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Integration;

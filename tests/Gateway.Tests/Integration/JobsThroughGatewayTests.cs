@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
-using Gateway.Tests.Context;
+using Gateway.Tests.Authentication;
 
 namespace Gateway.Tests.Integration;
 

@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
-using Gateway.Tests.Context;
+using Gateway.Tests.Authentication;
 using Xunit.Abstractions;
 using Yarp.ReverseProxy.Model;
 

@@ -1,5 +1,6 @@
 using Gateway.Balancing;
 using Gateway.LoadBalancing;
+using Gateway.UpstreamFeedback;
 using Yarp.ReverseProxy.Model;
 
 namespace Gateway.Tests.LoadBalancing;

@@ -1,6 +1,6 @@
-using Gateway.Context;
+using Gateway.Authentication;
 using Gateway.LoadBalancing;
-using Gateway.Timing;
+using Gateway.UpstreamFeedback;
 using Microsoft.AspNetCore.Http;
 using Yarp.ReverseProxy.Model;
 
@@ -20,7 +20,11 @@ public sealed class ShuffleShardPolicyTests
     private static HttpContext Request(string? tenant)
     {
         var context = new DefaultHttpContext();
-        context.Features.Set(new RequestContextFeature { Tenant = tenant });
+        if (tenant is not null)
+        {
+            context.Features.Set(new TenantFeature(tenant));
+        }
+
         return context;
     }
 

@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Gateway.LoadBalancing;
 using Microsoft.Extensions.Time.Testing;
 using Yarp.ReverseProxy.Configuration;
@@ -31,7 +30,7 @@ internal sealed class TestCluster
 
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
-    public GatewayOptions Options { get; } = new() { LoadBalancing = { Seed = 42 } };
+    public GateOptions Options { get; } = new() { LoadBalancing = { Seed = 42 } };
 
     public ClusterGate CreateGate() => new("c", Time, () => Options);
 }

@@ -1,4 +1,3 @@
-using Gateway.Configuration;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -9,7 +8,7 @@ namespace Gateway.Admission.Redis;
 /// the replica then admits on its local share, or answers 503 on enqueue routes when failing closed. Healthy, and says
 /// so, when the buckets are not shared.
 /// </summary>
-internal sealed class AdmissionRedisHealthCheck(IServiceProvider services, IOptions<GatewayOptions> options) : IHealthCheck
+internal sealed class AdmissionRedisHealthCheck(IServiceProvider services, IOptions<AdmissionOptions> options) : IHealthCheck
 {
     public const string Name = "admission_redis";
 
@@ -18,6 +17,6 @@ internal sealed class AdmissionRedisHealthCheck(IServiceProvider services, IOpti
             services.RedisStatus() is not { } status ? HealthCheckResult.Healthy("shared tenant buckets off")
             : status.Degraded ? HealthCheckResult.Degraded(
                 RedisAdmissionStatus.UnavailableReason,
-                data: new Dictionary<string, object> { ["failureMode"] = options.Value.Admission.Redis.FailureMode.ToString() })
+                data: new Dictionary<string, object> { ["failureMode"] = options.Value.Redis.FailureMode.ToString() })
             : HealthCheckResult.Healthy("shared"));
 }

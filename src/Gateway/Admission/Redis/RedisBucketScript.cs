@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gateway.Redis;
 using StackExchange.Redis;
 
 namespace Gateway.Admission.Redis;

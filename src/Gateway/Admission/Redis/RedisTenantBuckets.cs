@@ -1,4 +1,5 @@
-using Gateway.Configuration;
+using Gateway.Redis;
+using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -19,7 +20,7 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
     /// <summary>The anonymous bucket's key suffix; '~' is not allowed in tenant names, so no tenant can share it.</summary>
     public const string AnonymousKey = "~anonymous";
 
-    private readonly LiveGatewayOptions _options;
+    private readonly IOptionsMonitor<AdmissionOptions> _options;
     private readonly RedisAdmissionStatus _status;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
@@ -28,15 +29,15 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
     private readonly TenantStateRegistry _tenants;
 
     public RedisTenantBuckets(
-        LiveGatewayOptions options, RedisAdmissionStatus status, TenantStateRegistry tenants, TimeProvider time, ILogger<RedisTenantBuckets> logger)
+        IOptionsMonitor<AdmissionOptions> options, RedisAdmissionStatus status, TenantStateRegistry tenants, TimeProvider time, ILogger<RedisTenantBuckets> logger)
     {
         _options = options;
         _tenants = tenants;
         _status = status;
         _time = time;
         _logger = logger;
-        var redis = options.Current.Admission.Redis;
-        _connection = new RedisConnection(redis);
+        var redis = options.CurrentValue.Redis;
+        _connection = new RedisConnection(redis.Configuration);
         _pipeline = new ResiliencePipelineBuilder { TimeProvider = time }
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
@@ -53,7 +54,7 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
 
     public async ValueTask<BucketDecision> TakeAsync(string? tenant, double ratePerSecond, int burst, CancellationToken cancellationToken)
     {
-        var redis = _options.Current.Admission.Redis;
+        var redis = _options.CurrentValue.Redis;
         var key = tenant ?? AnonymousKey;
         // Kept with the tenant's state, so it goes when an idle tenant's state is dropped.
         var reservoir = _tenants.For(tenant).Reservoir;
@@ -144,7 +145,7 @@ internal sealed partial class RedisTenantBuckets : ITenantBuckets, IDisposable
             };
             if (_status.MarkFailed(kind))
             {
-                LogUnavailable(_logger, _options.Current.Admission.Redis.FailureMode, kind, ex.Message);
+                LogUnavailable(_logger, _options.CurrentValue.Redis.FailureMode, kind, ex.Message);
             }
 
             throw;

@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.LoadGen;
-using Gateway.Tests.Context;
+using Gateway.Tests.Authentication;
 using Gateway.Tests.Metrics;
 
 namespace Gateway.Tests.Integration.Prometheus;
