@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Gateway.Admission.Redis;
-using Gateway.Tests.Integration;
 using StackExchange.Redis;
 
 namespace Gateway.Tests.Admission;

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.Fleet;
-using Gateway.Tests.Integration;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;

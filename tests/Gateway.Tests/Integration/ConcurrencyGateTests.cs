@@ -110,7 +110,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
     private GatewayConfigFile Config(Dictionary<string, string> metadata) =>
         new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.BaseAddress], metadata: metadata);
 
-    private static ClusterGate Gate(InProcessGateway gateway) =>
+    private static ClusterGate Gate(InProcessServer gateway) =>
         ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
 
     private static int InFlight(ClusterGate gate) => gate.Snapshot().Sum(d => d.InFlight);

@@ -397,23 +397,23 @@ public sealed class FailoverTests(ITestOutputHelper output) : IAsyncLifetime
     private GatewayConfigFile Config(string policy) =>
         new GatewayConfigFile().AddCluster("test", policy, _upstreams.Select(u => u.BaseAddress));
 
-    private static ClusterGate Gate(InProcessGateway gateway) =>
+    private static ClusterGate Gate(InProcessServer gateway) =>
         ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
 
-    private async Task GetOkAsync(InProcessGateway gateway, string path)
+    private async Task GetOkAsync(InProcessServer gateway, string path)
     {
         using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
-    private async Task<string> ServiceOfAsync(InProcessGateway gateway, string path)
+    private async Task<string> ServiceOfAsync(InProcessServer gateway, string path)
     {
         using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("service").GetString()!;
     }
 
-    private async Task<(HttpStatusCode Status, string? Failure, string? Destination, TimeSpan Elapsed)> TimedGetAsync(InProcessGateway gateway, string path)
+    private async Task<(HttpStatusCode Status, string? Failure, string? Destination, TimeSpan Elapsed)> TimedGetAsync(InProcessServer gateway, string path)
     {
         var clock = Stopwatch.StartNew();
         using var response = await _client.GetAsync(new Uri(gateway.BaseAddress, path));

@@ -20,7 +20,7 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
     private ServerProcess _billing = null!;
     private ServerProcess _audit = null!;
     private GatewayConfigFile _config = null!;
-    private InProcessGateway _gateway = null!;
+    private InProcessServer _gateway = null!;
 
     public async Task InitializeAsync()
     {

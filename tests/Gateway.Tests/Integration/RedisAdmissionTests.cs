@@ -314,14 +314,14 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
         private readonly HeaderEchoUpstream _upstream;
         private readonly GatewayConfigFile _config;
 
-        private Replicas(HeaderEchoUpstream upstream, GatewayConfigFile config, List<InProcessGateway> gateways)
+        private Replicas(HeaderEchoUpstream upstream, GatewayConfigFile config, List<InProcessServer> gateways)
         {
             _upstream = upstream;
             _config = config;
             Gateways = gateways;
         }
 
-        public List<InProcessGateway> Gateways { get; }
+        public List<InProcessServer> Gateways { get; }
 
         public Stopwatch Run { get; set; } = Stopwatch.StartNew();
 
@@ -345,7 +345,7 @@ public sealed class RedisAdmissionTests(ITestOutputHelper output)
             }
 
             var path = config.Write();
-            var gateways = new List<InProcessGateway>();
+            var gateways = new List<InProcessServer>();
             for (var i = 0; i < count; i++)
             {
                 gateways.Add(await InProcessGateway.StartAsync(path));

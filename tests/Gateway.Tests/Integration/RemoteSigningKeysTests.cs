@@ -181,7 +181,7 @@ public sealed class RemoteSigningKeysTests : IAsyncLifetime
     /// The gateway with remote keys from <paramref name="configure"/>, plain-http key URLs allowed (loopback) unless
     /// <paramref name="requireHttps"/> is null, and unknown-kid refreshes allowed once a second.
     /// </summary>
-    private async Task<InProcessGateway> StartAsync(Action<GatewayConfigFile> configure, bool? requireHttps = false)
+    private async Task<InProcessServer> StartAsync(Action<GatewayConfigFile> configure, bool? requireHttps = false)
     {
         var config = new GatewayConfigFile()
             .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
@@ -199,7 +199,7 @@ public sealed class RemoteSigningKeysTests : IAsyncLifetime
     }
 
     /// <summary>Sends <paramref name="token"/> until it gets <paramref name="expected"/> or patience runs out; the last status.</summary>
-    private async Task<HttpStatusCode> EventuallyAsync(InProcessGateway gateway, string token, HttpStatusCode expected)
+    private async Task<HttpStatusCode> EventuallyAsync(InProcessServer gateway, string token, HttpStatusCode expected)
     {
         var deadline = DateTime.UtcNow + Patience;
         while (true)
@@ -214,7 +214,7 @@ public sealed class RemoteSigningKeysTests : IAsyncLifetime
         }
     }
 
-    private Task<HttpResponseMessage> SendRawAsync(InProcessGateway gateway, string path, string? token)
+    private Task<HttpResponseMessage> SendRawAsync(InProcessServer gateway, string path, string? token)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, path));
         if (token is not null)
@@ -225,7 +225,7 @@ public sealed class RemoteSigningKeysTests : IAsyncLifetime
         return _client.SendAsync(request);
     }
 
-    private async Task<ReceivedHeaders> SendAsync(InProcessGateway gateway, string token, string path = "/x")
+    private async Task<ReceivedHeaders> SendAsync(InProcessServer gateway, string token, string path = "/x")
     {
         using var response = await SendRawAsync(gateway, path, token);
         var body = await response.Content.ReadAsStringAsync();

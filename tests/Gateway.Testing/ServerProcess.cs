@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>
 /// A real app process on a loopback port chosen by the OS. The port is read from Kestrel's
 /// "Now listening on:" line. Disposing kills the process (by PID) and waits for it.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output;
@@ -23,6 +23,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     public Uri BaseAddress { get; }
 
     public string Output => string.Join('\n', _output);
+
+    /// <summary>The process id, e.g. to read its memory from <c>/proc</c>.</summary>
+    public int Id => _process.Id;
 
     public static Task<ServerProcess> StartDemoUpstreamAsync(params string[] args) => StartAsync(RepoLayout.DemoUpstreamDll, args);
 
