@@ -19,6 +19,9 @@ public static class Eventually
     private static readonly TimeSpan FirstInterval = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan MaxInterval = TimeSpan.FromMilliseconds(100);
 
+    // A process's whole output can be the last value seen; the start of it is enough to go on.
+    private const int MaxDescription = 4000;
+
     /// <summary>Waits until <paramref name="condition"/> holds.</summary>
     /// <param name="what">What is awaited, as it reads after "waiting until": "the queue is empty".</param>
     /// <exception cref="TimeoutException">The condition still did not hold after <paramref name="timeout"/>.</exception>
@@ -66,8 +69,6 @@ public static class Eventually
             interval = Min(interval * 2, MaxInterval);
         }
     }
-
-    private const int MaxDescription = 4000;
 
     private static string Truncate(string text) => text.Length <= MaxDescription ? text : string.Concat(text.AsSpan(0, MaxDescription), "…");
 
