@@ -37,6 +37,22 @@ public sealed class EventuallyTests
     }
 
     [Fact]
+    public async Task ValueAsync_AsyncProbeAndACheckATaskWouldPass_WaitsForTheTasksResult()
+    {
+        var reads = 0;
+        async Task<string?> ReadAsync()
+        {
+            await Task.Yield();
+            return ++reads < 3 ? null : "ready";
+        }
+
+        var value = await Eventually.ValueAsync(() => ReadAsync(), v => v is not null, "a value is there");
+
+        Assert.Equal("ready", value);
+        Assert.Equal(3, reads);
+    }
+
+    [Fact]
     public async Task ValueAsync_NeverAccepted_ThrowsWithTheLastValueSeen()
     {
         var reads = 0;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.CompilerServices;
 
 namespace Gateway.Testing;
 
@@ -23,7 +24,9 @@ public static class Eventually
     private const int MaxDescription = 4000;
 
     /// <summary>Waits until <paramref name="condition"/> holds.</summary>
+    /// <param name="condition">Checked at once, then again after each pause.</param>
     /// <param name="what">What is awaited, as it reads after "waiting until": "the queue is empty".</param>
+    /// <param name="timeout">How long to wait at most; <see cref="DefaultTimeout"/> when null.</param>
     /// <exception cref="TimeoutException">The condition still did not hold after <paramref name="timeout"/>.</exception>
     public static Task TrueAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
         WaitAsync(() => Task.FromResult(condition()), held => held, what, timeout, lastSeen: null);
@@ -33,7 +36,10 @@ public static class Eventually
         WaitAsync(condition, held => held, what, timeout, lastSeen: null);
 
     /// <summary>Reads <paramref name="probe"/> until <paramref name="done"/> accepts its value, and returns that value.</summary>
+    /// <param name="probe">Read at once, then again after each pause; an exception it throws ends the wait.</param>
+    /// <param name="done">Whether a value is the one awaited.</param>
     /// <param name="what">What is awaited, as it reads after "waiting until": "/healthz answers 200".</param>
+    /// <param name="timeout">How long to wait at most; <see cref="DefaultTimeout"/> when null.</param>
     /// <param name="describe">How the last value reads in the timeout message; by default its text, or its items'.</param>
     /// <exception cref="TimeoutException">No value was accepted within <paramref name="timeout"/>; the message shows the last one.</exception>
     public static Task<T> ValueAsync<T>(
@@ -41,6 +47,11 @@ public static class Eventually
         WaitAsync(() => Task.FromResult(probe()), done, what, timeout, describe ?? (value => Describe(value)));
 
     /// <inheritdoc cref="ValueAsync{T}(Func{T}, Func{T, bool}, string, TimeSpan?, Func{T, string}?)"/>
+    /// <remarks>
+    /// Preferred over the synchronous form when both fit (<c>() => store.AcquireAsync(...)</c> with <c>r => r is not null</c>):
+    /// the value awaited is the task's result, never the task.
+    /// </remarks>
+    [OverloadResolutionPriority(1)]
     public static Task<T> ValueAsync<T>(
         Func<Task<T>> probe, Func<T, bool> done, string what, TimeSpan? timeout = null, Func<T, string>? describe = null) =>
         WaitAsync(probe, done, what, timeout, describe ?? (value => Describe(value)));

@@ -1,5 +1,3 @@
-using DemoUpstream.Tests.Work;
-
 namespace DemoUpstream.Tests.Jobs;
 
 /// <summary>One server shared by the contract tests that do not depend on each other's jobs.</summary>
