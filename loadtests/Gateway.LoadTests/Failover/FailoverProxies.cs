@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.LoadTests.Peers;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.Failover;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.Failover;
 

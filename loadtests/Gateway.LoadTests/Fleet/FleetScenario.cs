@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gateway.LoadGen;
 using Gateway.LoadTests.UlqSweep;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 using ServiceTimes;
 
 namespace Gateway.LoadTests.Fleet;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.Peers;
 

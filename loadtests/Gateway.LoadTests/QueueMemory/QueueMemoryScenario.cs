@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.LoadTests.Fleet;
 using Gateway.LoadTests.Peers;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.QueueMemory;
 

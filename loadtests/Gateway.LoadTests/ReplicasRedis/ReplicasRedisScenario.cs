@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.LoadGen;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.ReplicasRedis;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.ScrapeCost;
 

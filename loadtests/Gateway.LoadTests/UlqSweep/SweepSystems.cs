@@ -1,7 +1,7 @@
 using System.Globalization;
 using Gateway.LoadGen;
 using Gateway.LoadTests.Peers;
-using Gateway.Tests.Integration;
+using Gateway.Testing;
 
 namespace Gateway.LoadTests.UlqSweep;
 

@@ -27,7 +27,7 @@ public sealed class JobBacklogHeaderTests
 
         // The only worker is kept busy, so what follows waits in the queue.
         await PostAsync("a", """{ "work_ms": 600000 }""");
-        await Eventually.TrueAsync(() => scheduler.ReadStats().Sum(s => s.Running) == 1, "the worker took the first job");
+        await Eventually.ValueAsync(() => scheduler.ReadStats().Sum(s => s.Running), running => running == 1, "the worker took the first job");
 
         var first = await PostAsync("a");
         time.Advance(TimeSpan.FromMilliseconds(250));

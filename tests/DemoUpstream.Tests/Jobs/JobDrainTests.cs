@@ -44,7 +44,7 @@ public sealed class JobDrainTests : IDisposable
             var longRunning = await JobsHttp.EnqueueAsync(client, """{ "work_ms": 60000 }""");
             accepted.Add(longRunning);
             var scheduler = server.Services.GetRequiredService<JobScheduler>();
-            await Eventually.TrueAsync(() => scheduler.Find(longRunning)?.Status == JobStatus.Running, "the minute-long job started");
+            await Eventually.ValueAsync(() => scheduler.Find(longRunning)?.Status, status => status == JobStatus.Running, "the minute-long job started");
 
             // SIGTERM raises ApplicationStopping, then the host stops; both are under way while the requests below run.
             server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();

@@ -9,7 +9,7 @@ namespace DemoUpstream.Tests.Jobs;
 /// </summary>
 internal static class JobsServer
 {
-    public static Task<DemoUpstreamServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
+    public static Task<InProcessServer> StartAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?> { ["DemoUpstream:Jobs:ShutdownGrace"] = "00:00:00" };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())

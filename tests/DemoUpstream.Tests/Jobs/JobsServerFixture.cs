@@ -1,13 +1,11 @@
-using DemoUpstream.Tests.Work;
-
 namespace DemoUpstream.Tests.Jobs;
 
 /// <summary>One server shared by the contract tests that do not depend on each other's jobs.</summary>
 public sealed class JobsServerFixture : IAsyncLifetime
 {
-    private DemoUpstreamServer? _server;
+    private InProcessServer? _server;
 
-    internal DemoUpstreamServer Server => _server ?? throw new InvalidOperationException("not started");
+    internal InProcessServer Server => _server ?? throw new InvalidOperationException("not started");
 
     public async Task InitializeAsync() => _server = await JobsServer.StartAsync(new Dictionary<string, string?> { ["DemoUpstream:Jobs:MaxChildren"] = "10" });
 

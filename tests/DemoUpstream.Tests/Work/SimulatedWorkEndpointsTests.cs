@@ -107,7 +107,7 @@ public sealed class SimulatedWorkEndpointsTests
         var first = client.GetAsync("/first?ms=100");
         await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(100));
         var second = client.GetAsync("/second?ms=100");
-        await WaitUntilAsync(() => pool.QueueLength == 1);
+        await Eventually.ValueAsync(() => pool.QueueLength, queued => queued == 1, "the second request waits for the slot");
 
         time.Advance(TimeSpan.FromMilliseconds(100));
         using var firstResponse = await first;
@@ -168,7 +168,7 @@ public sealed class SimulatedWorkEndpointsTests
         using var otherClient = server.CreateClient();
         var busy = client.GetAsync("/busy?ms=1000");
         var slots = server.Services.GetRequiredService<SlotPool>();
-        await WaitUntilAsync(() => slots.Busy == 1);
+        await Eventually.ValueAsync(() => slots.Busy, busy => busy == 1, "the busy request holds the slot");
 
         using var health = await otherClient.GetAsync("/healthz");
 
@@ -220,15 +220,5 @@ public sealed class SimulatedWorkEndpointsTests
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/work?ms=1")).StatusCode);
-    }
-
-    // Polls state the server changes on its own threads; the deadline only bounds a hang, it measures nothing.
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(5), deadline.Token);
-        }
     }
 }

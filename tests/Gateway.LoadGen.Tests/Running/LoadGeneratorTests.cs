@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using Gateway.LoadGen.Tests.Loopback;
 using Microsoft.AspNetCore.Http;
 
@@ -160,7 +158,7 @@ public sealed class LoadGeneratorTests
     {
         using var generator = new LoadGenerator();
 
-        var result = await generator.RunAsync(Plan(rate: 50, maxRequests: 3), [LoadTarget.Of(new Uri($"http://127.0.0.1:{ClosedPort()}/"))]);
+        var result = await generator.RunAsync(Plan(rate: 50, maxRequests: 3), [LoadTarget.Of(LoopbackPort.Refusing())]);
 
         Assert.Equal(new Dictionary<string, int> { ["error:connection_refused"] = 3 }, result.Targets[0].StatusCounts);
     }
@@ -259,15 +257,6 @@ public sealed class LoadGeneratorTests
         MaxRequests = maxRequests,
         MaxDuration = TimeSpan.FromSeconds(60),
     };
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static void InterlockedMax(ref int target, int value)
     {

@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using Gateway.Tests.Integration;
 
 namespace Gateway.Tests.Architecture;
 

@@ -24,7 +24,7 @@ public sealed class LiveGatewayOptionsTests
         Assert.Equal(5, live.Current.Queue.MaxLength);
 
         config.Set("Gateway:Queue:MaxLength", -3).Write();
-        await WaitUntilAsync(() => Rejections(logs).Any(m => m.Contains("Gateway:Queue:MaxLength must be 0 or more, got -3", StringComparison.Ordinal)));
+        await UntilLoggedAsync(Rejections(logs), "Gateway:Queue:MaxLength must be 0 or more, got -3");
         Assert.Equal(5, live.Current.Queue.MaxLength);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
 
@@ -32,12 +32,12 @@ public sealed class LiveGatewayOptionsTests
         queue.Remove("MaxLength");
         queue["MaxLenght"] = 3;
         config.Set("Gateway:Queue", queue.DeepClone()).Write();
-        await WaitUntilAsync(() => Rejections(logs).Any(m => m.Contains("MaxLenght", StringComparison.Ordinal)));
+        await UntilLoggedAsync(Rejections(logs), "MaxLenght");
         Assert.Equal(5, live.Current.Queue.MaxLength);
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=1"))).StatusCode);
 
         config.Set("Gateway:Queue", new JsonObject { ["MaxLength"] = 7 }).Write();
-        await WaitUntilAsync(() => live.Current.Queue.MaxLength == 7);
+        await Eventually.ValueAsync(() => live.Current.Queue.MaxLength, n => n == 7, "the edited queue length applies");
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=1"))).StatusCode);
     }
 
@@ -52,8 +52,7 @@ public sealed class LiveGatewayOptionsTests
         using var client = new HttpClient();
 
         config.Set("ReverseProxy:Clusters:test:Metadata", new JsonObject { [GatewayMetadata.ConcurrencyLimit] = "two" }).Write();
-        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
-            "ReverseProxy:Clusters:test:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1, got 'two'", StringComparison.Ordinal)));
+        await UntilLoggedAsync(Messages(logs), "ReverseProxy:Clusters:test:Metadata:Gateway.ConcurrencyLimit must be an integer of at least 1, got 'two'");
 
         // YARP refused the edit as a whole: the last valid limit is still in force.
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
@@ -71,8 +70,7 @@ public sealed class LiveGatewayOptionsTests
         using var client = new HttpClient();
 
         config.Set("ReverseProxy:Routes:demo:Metadata", new JsonObject { [GatewayMetadata.Enqueue] = "maybe" }).Write();
-        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
-            "ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue must be true or false, got 'maybe'", StringComparison.Ordinal)));
+        await UntilLoggedAsync(Messages(logs), "ReverseProxy:Routes:demo:Metadata:Gateway.Enqueue must be true or false, got 'maybe'");
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"))).StatusCode);
     }
@@ -88,8 +86,7 @@ public sealed class LiveGatewayOptionsTests
         using var client = new HttpClient();
 
         config.Set("ReverseProxy:Clusters:test:Metadata", new JsonObject { [GatewayMetadata.ShardSize] = "0" }).Write();
-        await WaitUntilAsync(() => logs.Entries.Any(e => e.Message.Contains(
-            "ReverseProxy:Clusters:test:Metadata:Gateway.ShardSize must be an integer of at least 1, got '0'", StringComparison.Ordinal)));
+        await UntilLoggedAsync(Messages(logs), "ReverseProxy:Clusters:test:Metadata:Gateway.ShardSize must be an integer of at least 1, got '0'");
 
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(new Uri(gateway.BaseAddress, "/a"))).StatusCode);
     }
@@ -106,7 +103,7 @@ public sealed class LiveGatewayOptionsTests
         // Authentication is decided at start-up: the first key added live is taken into the options, but does not
         // switch authentication on, and requests go on as before rather than failing.
         config.Set("Gateway:Authentication:ApiKeys", new JsonArray(new JsonObject { ["Sha256"] = new string('a', 64), ["Tenant"] = "acme" })).Write();
-        await WaitUntilAsync(() => live.Current.Authentication.ApiKeys.Count == 1);
+        await Eventually.ValueAsync(() => live.Current.Authentication.ApiKeys.Count, n => n == 1, "the added API key is in the live options");
         using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1"));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
@@ -114,12 +111,9 @@ public sealed class LiveGatewayOptionsTests
     private static IEnumerable<string> Rejections(CapturingLoggerProvider logs) =>
         logs.Entries.Where(e => e.Category == typeof(LiveGatewayOptions).FullName).Select(e => e.Message);
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            await Task.Delay(20, timeout.Token);
-        }
-    }
+    private static IEnumerable<string> Messages(CapturingLoggerProvider logs) => logs.Entries.Select(e => e.Message);
+
+    /// <summary>Waits until one of <paramref name="messages"/> (read again on each check) contains <paramref name="text"/>.</summary>
+    private static Task UntilLoggedAsync(IEnumerable<string> messages, string text) =>
+        Eventually.ValueAsync(() => messages.ToArray(), logged => logged.Any(m => m.Contains(text, StringComparison.Ordinal)), $"a log message contains \"{text}\"");
 }

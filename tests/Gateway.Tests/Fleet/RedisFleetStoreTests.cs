@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.Fleet;
-using Gateway.Tests.Integration;
 using Microsoft.Extensions.Time.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -356,18 +355,8 @@ public sealed partial class RedisFleetStoreTests(ITestOutputHelper output) : IAs
         // Restarted empty on the same port: the store reconnects by itself, loads its scripts again and resubscribes.
         await _redis.RestartAsync();
         var back = Stopwatch.StartNew();
-        FleetAcquireResult? first = null;
-        while (first is null && back.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            try
-            {
-                first = await store.AcquireAsync(Cluster, "a:10", LongWait, 10, [new("u1", 1)], default);
-            }
-            catch (FleetStoreException)
-            {
-                await Task.Delay(50);
-            }
-        }
+        var first = await Eventually.ValueAsync(
+            () => TryAcquireAsync(store, "a:10", [new("u1", 1)]), result => result is not null, "the store works again after the restart");
 
         output.WriteLine($"back {back.ElapsedMilliseconds} ms after the restart");
         Assert.Equal(FleetAcquireKind.Granted, first?.Kind);
@@ -395,19 +384,9 @@ public sealed partial class RedisFleetStoreTests(ITestOutputHelper output) : IAs
         await _redis.RestartAsync();
         var other = await StoreAsync("b", new GrantInbox(), time: TimeProvider.System);
         await other.AcquireAsync(Cluster, "b:1", LongWait, 10, [new("u1", 1)], default);
-        FleetAcquireResult? queued = null;
         var back = Stopwatch.StartNew();
-        while (queued is null && back.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            try
-            {
-                queued = await store.AcquireAsync(Cluster, "a:1", LongWait, 10, [new("u1", 1)], default);
-            }
-            catch (FleetStoreException)
-            {
-                await Task.Delay(50);
-            }
-        }
+        var queued = await Eventually.ValueAsync(
+            () => TryAcquireAsync(store, "a:1", [new("u1", 1)]), result => result is not null, "the store reaches Redis once it is up");
 
         await UntilSubscribedAsync("a");
         await other.ReleaseAsync(Cluster, "u1", "b:1", default);
@@ -530,11 +509,20 @@ public sealed partial class RedisFleetStoreTests(ITestOutputHelper output) : IAs
     {
         var server = _check.GetServer(_check.GetEndPoints()[0]);
         var channel = RedisChannel.Literal(RedisFleetStore.GrantChannelPrefix + replica);
-        var waited = Stopwatch.StartNew();
-        while (await server.SubscriptionSubscriberCountAsync(channel) == 0)
+        await Eventually.ValueAsync(
+            () => server.SubscriptionSubscriberCountAsync(channel), subscribers => subscribers > 0, $"replica {replica} subscribed to its grant channel");
+    }
+
+    /// <summary>An acquire for <paramref name="leaseId"/>, or null while the store cannot reach Redis.</summary>
+    private static async Task<FleetAcquireResult?> TryAcquireAsync(RedisFleetStore store, string leaseId, FleetCandidate[] candidates)
+    {
+        try
         {
-            Assert.True(waited.Elapsed < TimeSpan.FromSeconds(10), $"replica {replica} never subscribed to its grant channel");
-            await Task.Delay(20);
+            return await store.AcquireAsync(Cluster, leaseId, LongWait, 10, candidates, default);
+        }
+        catch (FleetStoreException)
+        {
+            return null;
         }
     }
 

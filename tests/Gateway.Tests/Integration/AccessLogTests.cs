@@ -60,19 +60,9 @@ public sealed class AccessLogTests
         Assert.DoesNotContain(gateway.Output.Split('\n'), l => l.Contains(" route=demo ", StringComparison.Ordinal));
     }
 
-    private static async Task<IReadOnlyList<string>> WaitForLinesAsync(ServerProcess process, string marker, int count)
-    {
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            var lines = process.Output.Split('\n').Where(l => l.Contains(marker, StringComparison.Ordinal)).ToArray();
-            if (lines.Length >= count)
-            {
-                return lines;
-            }
-
-            await Task.Delay(50);
-        }
-
-        throw new TimeoutException($"fewer than {count} access lines after 5 s:\n{process.Output}");
-    }
+    private static Task<string[]> WaitForLinesAsync(ServerProcess process, string marker, int count) => Eventually.ValueAsync(
+        () => process.Output.Split('\n').Where(l => l.Contains(marker, StringComparison.Ordinal)).ToArray(),
+        lines => lines.Length >= count,
+        $"{count} access lines are written",
+        describe: lines => $"{lines.Length} lines; the gateway's output:\n{process.Output}");
 }

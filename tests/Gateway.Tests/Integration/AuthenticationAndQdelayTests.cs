@@ -314,7 +314,7 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         return problem;
     }
 
-    private async Task<InProcessGateway> StartAsync(
+    private async Task<InProcessServer> StartAsync(
         Action<GatewayConfigFile>? configure = null, string environment = "Production", CapturingLoggerProvider? logs = null)
     {
         var config = new GatewayConfigFile()
@@ -327,7 +327,7 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         return await InProcessGateway.StartAsync(config.Write(), logs, environment);
     }
 
-    private Task<HttpResponseMessage> SendRawAsync(InProcessGateway gateway, string path, string? token, params (string Name, string Value)[] headers)
+    private Task<HttpResponseMessage> SendRawAsync(InProcessServer gateway, string path, string? token, params (string Name, string Value)[] headers)
     {
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway.BaseAddress, path));
         if (token is not null)
@@ -343,13 +343,13 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         return _client.SendAsync(request);
     }
 
-    private Task<HttpResponseMessage> SendRawAsync(InProcessGateway gateway, string path, Dictionary<string, object> claims) =>
+    private Task<HttpResponseMessage> SendRawAsync(InProcessServer gateway, string path, Dictionary<string, object> claims) =>
         SendRawAsync(gateway, path, TestTokens.Hs256(claims));
 
-    private async Task<ReceivedHeaders> SendAsync(InProcessGateway gateway, string path, Dictionary<string, object> claims, params (string Name, string Value)[] headers) =>
+    private async Task<ReceivedHeaders> SendAsync(InProcessServer gateway, string path, Dictionary<string, object> claims, params (string Name, string Value)[] headers) =>
         await SendAsync(gateway, path, TestTokens.Hs256(claims), headers);
 
-    private async Task<ReceivedHeaders> SendAsync(InProcessGateway gateway, string path, string? token, params (string Name, string Value)[] headers)
+    private async Task<ReceivedHeaders> SendAsync(InProcessServer gateway, string path, string? token, params (string Name, string Value)[] headers)
     {
         using var response = await SendRawAsync(gateway, path, token, headers);
         var body = await response.Content.ReadAsStringAsync();

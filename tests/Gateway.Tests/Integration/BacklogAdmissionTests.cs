@@ -18,7 +18,7 @@ public sealed class BacklogAdmissionTests : IAsyncLifetime
     private readonly HttpClient _client = new() { Timeout = TimeSpan.FromSeconds(60) };
     private ServerProcess _upstream = null!;
     private GatewayConfigFile _config = null!;
-    private InProcessGateway _gateway = null!;
+    private InProcessServer _gateway = null!;
 
     public async Task InitializeAsync() => _upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:Jobs:Concurrency=1");
 

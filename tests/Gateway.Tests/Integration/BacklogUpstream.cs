@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -16,24 +15,22 @@ namespace Gateway.Tests.Integration;
 /// </summary>
 internal sealed class BacklogUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly Channel<(long EnqueuedAt, int WorkMs)> _jobs = Channel.CreateUnbounded<(long, int)>();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _worker;
     private readonly Lock _oldestLock = new();
     private readonly Queue<long> _waiting = new();
+    private InProcessServer? _server;
 
-    private BacklogUpstream(string name, WebApplication app, Uri address)
+    private BacklogUpstream(string name)
     {
         Name = name;
-        _app = app;
-        Address = address;
         _worker = Task.Run(WorkAsync);
     }
 
     public string Name { get; }
 
-    public Uri Address { get; }
+    public Uri Address => (_server ?? throw new InvalidOperationException("not started")).BaseAddress;
 
     /// <summary>Jobs waiting for the worker now.</summary>
     public int Backlog
@@ -49,14 +46,19 @@ internal sealed class BacklogUpstream : IAsyncDisposable
 
     public static async Task<BacklogUpstream> StartAsync(string name)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var app = builder.Build();
-        BacklogUpstream? self = null;
-        app.MapPost("/jobs", (HttpContext context) => self!.Enqueue(context));
-        await app.StartAsync();
-        self = new BacklogUpstream(name, app, new Uri(app.Urls.First() + "/"));
+        var self = new BacklogUpstream(name);
+        try
+        {
+            self._server = await InProcessServer.StartAsync(
+                app => app.MapPost("/jobs", self.Enqueue),
+                builder => builder.Logging.SetMinimumLevel(LogLevel.Warning));
+        }
+        catch
+        {
+            await self.DisposeAsync();
+            throw;
+        }
+
         return self;
     }
 
@@ -108,7 +110,11 @@ internal sealed class BacklogUpstream : IAsyncDisposable
     {
         await _stopping.CancelAsync();
         await _worker;
-        await _app.DisposeAsync();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+
         _stopping.Dispose();
     }
 }

@@ -41,9 +41,9 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
 
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
-        await WaitUntilAsync(() => InFlight(gate) == 1);
+        await Eventually.ValueAsync(() => InFlight(gate), n => n == 1, "the first request holds the only slot");
         var queued = new[] { client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10")), client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=10")) };
-        await WaitUntilAsync(() => gate.QueueLength == 2);
+        await Eventually.ValueAsync(() => gate.QueueLength, n => n == 2, "two requests wait in the queue");
 
         using var overflow = await client.GetAsync(new Uri(gateway.BaseAddress, "/d?ms=10"));
 
@@ -72,7 +72,7 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
 
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=3000"));
-        await WaitUntilAsync(() => InFlight(gate) == 1);
+        await Eventually.ValueAsync(() => InFlight(gate), n => n == 1, "the first request holds the only slot");
         using var timedOut = await client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10"));
 
         await AssertProblemAsync(timedOut, HttpStatusCode.ServiceUnavailable, "queue_timeout");
@@ -90,14 +90,14 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
         var gate = Gate(gateway);
         using var client = new HttpClient(LoadGenerator.CreateDefaultHandler());
         var running = client.GetAsync(new Uri(gateway.BaseAddress, "/a?ms=1500"));
-        await WaitUntilAsync(() => InFlight(gate) == 1);
+        await Eventually.ValueAsync(() => InFlight(gate), n => n == 1, "the first request holds the only slot");
 
         using var abort = new CancellationTokenSource();
         var abandoned = client.GetAsync(new Uri(gateway.BaseAddress, "/b?ms=10"), abort.Token);
-        await WaitUntilAsync(() => gate.QueueLength == 1);
+        await Eventually.ValueAsync(() => gate.QueueLength, n => n == 1, "the second request waits in the queue");
         await abort.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned);
-        await WaitUntilAsync(() => gate.QueueLength == 0);
+        await Eventually.ValueAsync(() => gate.QueueLength, n => n == 0, "the aborted request left the queue");
 
         // The place it held is free again: a new request queues instead of being turned away.
         var next = client.GetAsync(new Uri(gateway.BaseAddress, "/c?ms=10"));
@@ -110,19 +110,10 @@ public sealed class ConcurrencyGateTests : IAsyncLifetime
     private GatewayConfigFile Config(Dictionary<string, string> metadata) =>
         new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.BaseAddress], metadata: metadata);
 
-    private static ClusterGate Gate(InProcessGateway gateway) =>
+    private static ClusterGate Gate(InProcessServer gateway) =>
         ((ClusterGateRegistry)gateway.Services.GetService(typeof(ClusterGateRegistry))!).Get("test");
 
     private static int InFlight(ClusterGate gate) => gate.Snapshot().Sum(d => d.InFlight);
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string reason)
     {

@@ -10,7 +10,7 @@ internal sealed class EchoGateway : IAsyncDisposable
 {
     private readonly GatewayConfigFile _config;
 
-    private EchoGateway(HeaderEchoUpstream upstream, GatewayConfigFile config, InProcessGateway gateway)
+    private EchoGateway(HeaderEchoUpstream upstream, GatewayConfigFile config, InProcessServer gateway)
     {
         Upstream = upstream;
         _config = config;
@@ -19,7 +19,7 @@ internal sealed class EchoGateway : IAsyncDisposable
 
     public HeaderEchoUpstream Upstream { get; }
 
-    public InProcessGateway Gateway { get; }
+    public InProcessServer Gateway { get; }
 
     public Uri BaseAddress => Gateway.BaseAddress;
 

@@ -60,10 +60,10 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
             + $"fleet's longest wait at an upstream {localWaits.Max():0.0} ms");
         Assert.All(fleetMax, m => Assert.Equal(Slots, m));
         Assert.Contains(aloneMax, m => m > Slots);
-        // The upstream frees a slot a moment after it sends the response headers that release the lease, so the next
-        // request can find it still taken for that moment; on this loaded 2-core machine that is up to a few ms.
-        Assert.True(localWaits.Count(w => w > 5) <= 1, $"waits at the upstream: {string.Join(", ", localWaits.Select(w => w.ToString("0.0")))} ms");
-        Assert.All(localWaits, w => Assert.InRange(w, 0, 50));
+        // Nothing queued at an upstream. The upstream frees a slot a moment after it sends the response headers that
+        // release the lease, so the next request can find it still taken for that moment (a few ms on a loaded machine);
+        // a request really queued there waits out most of a 300 ms request. Half of one tells the two apart on any machine.
+        Assert.All(localWaits, w => Assert.True(w is >= 0 and < 150, $"waits at the upstream: {string.Join(", ", localWaits.Select(w => w.ToString("0.0")))} ms"));
 
         foreach (var gateway in fleet)
         {
@@ -109,7 +109,8 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
             + $"{quiet.Sum("gateway_fleet_redis_round_trips_total", ("operation", "acquire"))} acquire calls");
         Assert.Equal(20, fromReserve + fromRedis);
         Assert.True(fromReserve >= 17, $"{fromReserve} of 20 from the reserve");
-        await EventuallyAsync(async () => (await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress)).Value("gateway_fleet_reserve") == 2, TimeSpan.FromSeconds(5));
+        await Eventually.ValueAsync(
+            async () => (await Exposition.ScrapeAsync(_client, gateways[0].BaseAddress)).Value("gateway_fleet_reserve"), reserve => reserve == 2, "the first replica holds 2 slots in reserve");
 
         // The first replica holds 2 of the 4 slots. Four requests at once at the second need all four: two wait in the
         // fleet's queue until the first replica gives its reserve back. Without the reclaim they would time out.
@@ -120,8 +121,10 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         output.WriteLine($"reserved slots the first replica gave back: {reclaimed}");
         Assert.True(reclaimed >= 1, "the first replica gave nothing back");
         Assert.All(await MaxInFlightAsync(upstreams), m => Assert.Equal(Slots, m));
+        // Nothing queued at an upstream: a request that did would wait out a whole 400 ms request there, so the bound is
+        // half of that, however slow the machine is.
         var localWaits = burst.Select(r => double.Parse(r.Headers.GetValues("X-Demo-Queue-Ms").Single(), System.Globalization.CultureInfo.InvariantCulture));
-        Assert.All(localWaits, w => Assert.InRange(w, 0, 50));
+        Assert.All(localWaits, w => Assert.InRange(w, 0, 200));
     }
 
     [Fact]
@@ -150,12 +153,10 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         // Past the lease time every slot Redis counts is one a replica holds in reserve, and a replica holds nothing else:
         // a slot whose call failed while Redis still ran it expires, and no lease is renewed without a holder.
         using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(_redis!.Configuration);
-        var fallbacks = 0.0;
-        await EventuallyAsync(
+        var settled = await Eventually.ValueAsync(
             async () =>
             {
-                var (reserves, leases) = (0.0, 0.0);
-                fallbacks = 0;
+                var (reserves, leases, fallbacks) = (0.0, 0.0, 0.0);
                 foreach (var gateway in gateways)
                 {
                     var metrics = await Exposition.ScrapeAsync(_client, gateway.BaseAddress);
@@ -165,10 +166,13 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
                 }
 
                 var counted = (await redis.GetDatabase().HashValuesAsync("{gw:test}:total")).Sum(v => (long)v);
-                output.WriteLine($"Redis counts {counted} slots, the replicas hold {leases} leases of which {reserves} in reserve");
-                return counted == reserves && leases == reserves && reserves <= 6;
+                return (Counted: counted, Leases: leases, Reserves: reserves, Fallbacks: fallbacks);
             },
-            TimeSpan.FromSeconds(15));
+            c => c.Counted == c.Reserves && c.Leases == c.Reserves && c.Reserves <= 6,
+            "Redis counts only the slots the replicas hold in reserve, and they hold no other lease",
+            describe: c => $"Redis counts {c.Counted} slots, the replicas hold {c.Leases} leases of which {c.Reserves} in reserve");
+        var fallbacks = settled.Fallbacks;
+        output.WriteLine($"Redis counts {settled.Counted} slots, the replicas hold {settled.Leases} leases of which {settled.Reserves} in reserve");
         output.WriteLine($"{statuses.Count} requests, {fallbacks} switches to local mode");
         Assert.True(fallbacks >= 1, "no replica fell back: the stalls did not test anything");
         Assert.All(statuses, s => Assert.Equal(HttpStatusCode.OK, s));
@@ -186,14 +190,14 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
 
         await _redis!.StopAsync();
         var killed = Stopwatch.StartNew();
-        await EventuallyAsync(async () => await HealthAsync(gateways[2]) == "degraded", TimeSpan.FromSeconds(5));
+        await Eventually.ValueAsync(() => HealthAsync(gateways[2]), status => status == "degraded", "a replica reports degraded after the kill");
         var degradedAfter = killed.Elapsed;
         await Task.Delay(1000);
         await _redis.RestartAsync();
         var restarted = Stopwatch.StartNew();
         foreach (var gateway in gateways)
         {
-            await EventuallyAsync(async () => await HealthAsync(gateway) == "ok", TimeSpan.FromSeconds(10));
+            await Eventually.ValueAsync(() => HealthAsync(gateway), status => status == "ok", "every replica reports ok after the restart");
         }
 
         var sharedAfter = restarted.Elapsed;
@@ -217,7 +221,7 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
 
         // The first replica takes both slots with requests that would run for a minute, then dies.
         var doomed = Enumerable.Range(0, Slots).Select(i => _client.GetAsync(new Uri(gateways[0].BaseAddress, $"/long/{i}?ms=60000"))).ToArray();
-        await EventuallyAsync(async () => (await MaxInFlightAsync(upstreams))[0] == Slots, TimeSpan.FromSeconds(5));
+        await Eventually.ValueAsync(() => MaxInFlightAsync(upstreams), maxInFlight => maxInFlight[0] == Slots, "the doomed requests hold both slots");
         await gateways[0].KillAsync();
         var killed = Stopwatch.StartNew();
 
@@ -232,16 +236,6 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var request in doomed)
         {
             await Assert.ThrowsAnyAsync<Exception>(() => request);
-        }
-    }
-
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, TimeSpan timeout)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(clock.Elapsed < timeout, $"not within {timeout}");
-            await Task.Delay(50);
         }
     }
 
@@ -302,13 +296,14 @@ public sealed class FleetModeTests(ITestOutputHelper output) : IAsyncLifetime
         _processes.AddRange(gateways);
         foreach (var gateway in gateways)
         {
-            await EventuallyAsync(async () => await HealthAsync(gateway) == "ok", TimeSpan.FromSeconds(15));
+            await Eventually.ValueAsync(() => HealthAsync(gateway), status => status == "ok", "the replica reports ok");
             // The first active probe teaches each replica the upstreams' limit; until it answers, a cold destination
             // takes one request at a time, which these tests would read as the fleet holding slots back.
-            await EventuallyAsync(
-                async () => upstreams.Length == (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Samples.Count(
+            await Eventually.ValueAsync(
+                async () => (await Exposition.ScrapeAsync(_client, gateway.BaseAddress)).Samples.Count(
                     s => s.Matches("gateway_destination_concurrency_limit", ("cluster", "test")) && s.Value == Slots),
-                TimeSpan.FromSeconds(15));
+                learned => learned == upstreams.Length,
+                "the replica learned every upstream's limit from its first probes");
         }
 
         return gateways;

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Integration;
@@ -8,26 +7,14 @@ namespace Gateway.Tests.Integration;
 /// <summary>A real Kestrel upstream that answers with the request headers it received, as JSON.</summary>
 internal sealed class HeaderEchoUpstream : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private readonly InProcessServer _server;
 
-    private HeaderEchoUpstream(WebApplication app, Uri address)
-    {
-        _app = app;
-        Address = address;
-    }
+    private HeaderEchoUpstream(InProcessServer server) => _server = server;
 
-    public Uri Address { get; }
+    public Uri Address => _server.BaseAddress;
 
-    public static async Task<HeaderEchoUpstream> StartAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(context => context.Response.WriteAsJsonAsync(
-            context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToArray())));
-        await app.StartAsync();
-        return new HeaderEchoUpstream(app, new Uri(app.Urls.First() + "/"));
-    }
+    public static async Task<HeaderEchoUpstream> StartAsync() => new(await InProcessServer.StartAsync(app => app.Run(context =>
+        context.Response.WriteAsJsonAsync(context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToArray())))));
 
     /// <summary>The headers the upstream received for one request through <paramref name="client"/>.</summary>
     public static async Task<ReceivedHeaders> SendAsync(HttpClient client, HttpRequestMessage request)
@@ -42,7 +29,7 @@ internal sealed class HeaderEchoUpstream : IAsyncDisposable
         return new ReceivedHeaders(JsonSerializer.Deserialize<Dictionary<string, string?[]>>(body)!);
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
 
 /// <summary>Request headers as an upstream saw them; names are lower case.</summary>

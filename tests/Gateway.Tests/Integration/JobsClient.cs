@@ -38,31 +38,24 @@ internal sealed class JobsClient(HttpClient client, Uri baseAddress)
     }
 
     /// <summary>Long-polls the job until it is terminal.</summary>
-    public async Task<JsonElement> WaitForTerminalAsync(string id, TimeSpan timeout)
+    public Task<JsonElement> WaitForTerminalAsync(string id, TimeSpan timeout) => Eventually.ValueAsync(
+        () => GetAsync(id, waitMs: 5000),
+        job => job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered",
+        $"job {id} is terminal",
+        timeout);
+
+    private async Task<JsonElement> GetAsync(string id, int waitMs)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, $"jobs/{id}?wait_ms={waitMs}"));
+        if (Token is not null)
         {
-            var request = new HttpRequestMessage(HttpMethod.Get, new Uri(baseAddress, $"jobs/{id}?wait_ms=5000"));
-            if (Token is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
-            }
-
-            using var response = await client.SendAsync(request);
-            var text = await response.Content.ReadAsStringAsync();
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /jobs/{id}: {(int)response.StatusCode} {text}");
-            var job = JsonDocument.Parse(text).RootElement.Clone();
-            if (job.GetProperty("status").GetString() is "succeeded" or "failed" or "dead-lettered")
-            {
-                return job;
-            }
-
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"Job {id} not terminal after {timeout}: {text}");
-            }
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
         }
+
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET /jobs/{id}: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     /// <summary><c>visible_at − enqueued_at</c>: the delay the job's service applied.</summary>

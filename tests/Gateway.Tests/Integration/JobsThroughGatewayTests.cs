@@ -20,7 +20,7 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
     private ServerProcess _billing = null!;
     private ServerProcess _audit = null!;
     private GatewayConfigFile _config = null!;
-    private InProcessGateway _gateway = null!;
+    private InProcessServer _gateway = null!;
 
     public async Task InitializeAsync()
     {
@@ -172,18 +172,9 @@ public sealed class JobsThroughGatewayTests : IAsyncLifetime
     private static string EnqueuedBy(JsonElement job, string field) => job.GetProperty("enqueued_by").GetProperty(field).GetString()!;
 
     /// <summary>Spans reach the receiver in the exporter's batches (every 5 s by default), so wait for one.</summary>
-    private async Task<ReceivedSpan> SpanAsync(Func<ReceivedSpan, bool> match)
-    {
-        for (var waited = TimeSpan.Zero; waited < TimeSpan.FromSeconds(20); waited += TimeSpan.FromMilliseconds(200))
-        {
-            if (_receiver.Spans.FirstOrDefault(match) is { } span)
-            {
-                return span;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"No matching span among {_receiver.Spans.Count} exported.");
-    }
+    private async Task<ReceivedSpan> SpanAsync(Func<ReceivedSpan, bool> match) => (await Eventually.ValueAsync(
+        () => _receiver.Spans.FirstOrDefault(match),
+        span => span is not null,
+        "a matching span is exported",
+        describe: _ => $"none among the {_receiver.Spans.Count} spans exported"))!;
 }

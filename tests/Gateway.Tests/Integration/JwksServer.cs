@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.IdentityModel.Tokens;
 
@@ -13,19 +12,16 @@ namespace Gateway.Tests.Integration;
 /// </summary>
 internal sealed class JwksServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private volatile IReadOnlyList<(string KeyId, RSA Key)> _published = [];
     private int _keySetRequests;
     private int _failuresLeft;
-    private bool _stopped;
+    private InProcessServer? _server;
 
-    private JwksServer(WebApplication app)
+    private JwksServer()
     {
-        _app = app;
-        BaseAddress = new Uri(app.Urls.First() + "/");
     }
 
-    public Uri BaseAddress { get; }
+    public Uri BaseAddress => Server.BaseAddress;
 
     public Uri JwksUrl => new(BaseAddress, "jwks");
 
@@ -37,27 +33,16 @@ internal sealed class JwksServer : IAsyncDisposable
     /// <summary>How many times <c>/jwks</c> was fetched.</summary>
     public int KeySetRequests => Volatile.Read(ref _keySetRequests);
 
+    private InProcessServer Server => _server ?? throw new InvalidOperationException("not started");
+
     public static async Task<JwksServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        JwksServer? server = null;
-        app.MapGet("/.well-known/openid-configuration", () => Results.Json(new
+        var server = new JwksServer();
+        server._server = await InProcessServer.StartAsync(app =>
         {
-            issuer = server!.Issuer,
-            jwks_uri = server.JwksUrl.AbsoluteUri,
-            id_token_signing_alg_values_supported = new[] { "RS256" },
-        }));
-        app.MapGet("/jwks", () =>
-        {
-            Interlocked.Increment(ref server!._keySetRequests);
-            return Interlocked.Decrement(ref server._failuresLeft) >= 0
-                ? Results.StatusCode(StatusCodes.Status500InternalServerError)
-                : Results.Json(new { keys = server._published.Select(k => Jwk(k.KeyId, k.Key)).ToArray() });
+            app.MapGet("/.well-known/openid-configuration", server.Discovery);
+            app.MapGet("/jwks", server.KeySet);
         });
-        await app.StartAsync();
-        server = new JwksServer(app);
         return server;
     }
 
@@ -68,20 +53,23 @@ internal sealed class JwksServer : IAsyncDisposable
     public void FailNext(int count) => Volatile.Write(ref _failuresLeft, count);
 
     /// <summary>Stops listening: fetches get connection refused.</summary>
-    public async Task StopAsync()
-    {
-        _stopped = true;
-        await _app.StopAsync();
-    }
+    public Task StopAsync() => Server.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_stopped)
-        {
-            await _app.StopAsync();
-        }
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
 
-        await _app.DisposeAsync();
+    private IResult Discovery() => Results.Json(new
+    {
+        issuer = Issuer,
+        jwks_uri = JwksUrl.AbsoluteUri,
+        id_token_signing_alg_values_supported = new[] { "RS256" },
+    });
+
+    private IResult KeySet()
+    {
+        Interlocked.Increment(ref _keySetRequests);
+        return Interlocked.Decrement(ref _failuresLeft) >= 0
+            ? Results.StatusCode(StatusCodes.Status500InternalServerError)
+            : Results.Json(new { keys = _published.Select(k => Jwk(k.KeyId, k.Key)).ToArray() });
     }
 
     private static object Jwk(string keyId, RSA key)

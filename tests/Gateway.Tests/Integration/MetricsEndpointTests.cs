@@ -34,7 +34,7 @@ public sealed class MetricsEndpointTests
         }
 
         // The request is recorded once its response is done; the client can see the response a moment earlier.
-        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= N);
+        var metrics = await ScrapeOnceCountedAsync(client, gateway.BaseAddress, N);
         var again = await Exposition.ScrapeAsync(client, gateway.BaseAddress);
         var demo = await Exposition.ScrapeAsync(client, upstream.BaseAddress);
 
@@ -112,7 +112,7 @@ public sealed class MetricsEndpointTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= 20);
+        var metrics = await ScrapeOnceCountedAsync(client, gateway.BaseAddress, 20);
 
         // Sequential requests: one connection per five, opened by requests 1, 6, 11 and 16.
         Assert.Equal(4, metrics.Value("gateway_upstream_connections_opened_total", ("cluster", "c1"), ("destination", "u1")));
@@ -133,7 +133,7 @@ public sealed class MetricsEndpointTests
             Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
         }
 
-        var metrics = await ScrapeUntilAsync(client, gateway.BaseAddress, m => m.Sum("gateway_requests_total") >= 1);
+        var metrics = await ScrapeOnceCountedAsync(client, gateway.BaseAddress, 1);
         Assert.Equal(1, metrics.Value("gateway_upstream_connect_errors_total", ("cluster", "c1"), ("destination", "u1")));
         Assert.Equal(1, metrics.Value("gateway_requests_total", ("code", "502")));
         Assert.DoesNotContain(metrics.Samples, s => s.Name == "gateway_upstream_connections_opened_total");
@@ -268,18 +268,9 @@ public sealed class MetricsEndpointTests
         Assert.True(buckets.Zip(buckets.Skip(1)).All(p => p.First <= p.Second), $"{histogram} buckets are not cumulative: {string.Join(' ', buckets)}");
     }
 
-    private static async Task<Exposition> ScrapeUntilAsync(HttpClient client, Uri baseAddress, Func<Exposition, bool> done)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
-        {
-            var scrape = await Exposition.ScrapeAsync(client, baseAddress);
-            if (done(scrape) || DateTime.UtcNow > deadline)
-            {
-                return scrape;
-            }
-
-            await Task.Delay(50);
-        }
-    }
+    private static Task<Exposition> ScrapeOnceCountedAsync(HttpClient client, Uri baseAddress, int requests) => Eventually.ValueAsync(
+        () => Exposition.ScrapeAsync(client, baseAddress),
+        scrape => scrape.Sum("gateway_requests_total") >= requests,
+        $"gateway_requests_total counts {requests} requests",
+        describe: scrape => $"gateway_requests_total {scrape.Sum("gateway_requests_total")}");
 }

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Integration;
@@ -11,42 +10,44 @@ namespace Gateway.Tests.Integration;
 /// </summary>
 internal sealed class OtlpReceiver : IAsyncDisposable
 {
-    private readonly WebApplication _app;
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
     private readonly ConcurrentQueue<byte[]> _bodies = new();
+    private InProcessServer? _server;
 
-    private OtlpReceiver(WebApplication app) => _app = app;
+    private OtlpReceiver()
+    {
+    }
 
-    public Uri Address => new(_app.Urls.First());
+    public Uri Address => Server.BaseAddress;
 
     public IReadOnlyCollection<ReceivedSpan> Spans => _spans;
 
     /// <summary>Every export request as received, for what the decoder does not read (the resource's attributes).</summary>
     public IReadOnlyCollection<byte[]> Bodies => _bodies;
 
+    private InProcessServer Server => _server ?? throw new InvalidOperationException("not started");
+
     public static async Task<OtlpReceiver> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var receiver = new OtlpReceiver(app);
-        app.MapPost("/v1/traces", async (HttpRequest request) =>
-        {
-            using var body = new MemoryStream();
-            await request.Body.CopyToAsync(body);
-            receiver._bodies.Enqueue(body.ToArray());
-            foreach (var span in Decode(body.ToArray()))
-            {
-                receiver._spans.Enqueue(span);
-            }
-
-            return Results.Bytes([], "application/x-protobuf");
-        });
-        await app.StartAsync();
+        var receiver = new OtlpReceiver();
+        receiver._server = await InProcessServer.StartAsync(app => app.MapPost("/v1/traces", receiver.ReceiveAsync));
         return receiver;
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+
+    private async Task<IResult> ReceiveAsync(HttpRequest request)
+    {
+        using var body = new MemoryStream();
+        await request.Body.CopyToAsync(body);
+        _bodies.Enqueue(body.ToArray());
+        foreach (var span in Decode(body.ToArray()))
+        {
+            _spans.Enqueue(span);
+        }
+
+        return Results.Bytes([], "application/x-protobuf");
+    }
 
     // ExportTraceServiceRequest.resource_spans = 1 → ResourceSpans.scope_spans = 2 → ScopeSpans.spans = 2 → Span.
     private static IEnumerable<ReceivedSpan> Decode(byte[] request) =>

@@ -4,7 +4,6 @@ using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.Tests.Metrics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Tests.Integration;
@@ -24,7 +23,7 @@ public sealed class UpstreamHeaderTests
     public async Task BadUpstreamHeader_IsCountedAndIgnored(string? serverTiming, string? loadReport, string expectedKind)
     {
         await using var upstream = await StartUpstreamAsync(serverTiming, loadReport);
-        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address]);
+        using var config = new GatewayConfigFile().AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress]);
         await using var gateway = await InProcessGateway.StartAsync(config.Write());
         using var client = new HttpClient();
 
@@ -43,7 +42,7 @@ public sealed class UpstreamHeaderTests
         // The upstream claims far more time than it takes, so the estimate must clamp at 0 on any machine.
         await using var upstream = await StartUpstreamAsync("app;dur=5000", "TEXT named_metrics.inflight=1, named_metrics.limit=4");
         using var config = new GatewayConfigFile()
-            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.Address])
+            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress])
             .Set("Gateway:Timing:AccessLogOutput", JsonValue.Create("Logger"));
         var logs = new CapturingLoggerProvider();
         await using var gateway = await InProcessGateway.StartAsync(config.Write(), logs);
@@ -84,12 +83,8 @@ public sealed class UpstreamHeaderTests
         Assert.Equal(0, gate.Snapshot().Sum(d => d.InFlight));
     }
 
-    private static async Task<RunningApp> StartUpstreamAsync(string? serverTiming, string? loadReport)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        app.Run(async context =>
+    private static Task<InProcessServer> StartUpstreamAsync(string? serverTiming, string? loadReport) =>
+        InProcessServer.StartAsync(app => app.Run(async context =>
         {
             if (serverTiming is not null)
             {
@@ -102,13 +97,5 @@ public sealed class UpstreamHeaderTests
             }
 
             await context.Response.WriteAsync("hello");
-        });
-        await app.StartAsync();
-        return new RunningApp(app, new Uri(app.Urls.First() + "/"));
-    }
-
-    private sealed record RunningApp(WebApplication App, Uri Address) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync() => await App.DisposeAsync();
-    }
+        }));
 }

@@ -184,19 +184,10 @@ public sealed class DashboardTests
             }
 
             late = await ServerProcess.StartDemoUpstreamOnPortAsync(latePort, "--DemoUpstream:ServiceTime=const:1ms", "--Logging:LogLevel:Default=Warning");
-            var start = Stopwatch.GetTimestamp();
-            while (!await GatewayCounterAboveZeroAsync(client, gateway, "gateway_destination_recoveries_total"))
-            {
-                Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(20), "the late destination never recovered");
-                await SendAsync(client, failover);
-            }
+            await UntilCountedAsync(client, gateway, "gateway_destination_recoveries_total", failover, "the late destination recovered");
 
             (await client.PostAsync(new Uri($"http://127.0.0.1:{latePort}/demo/overload?seconds=1"), null)).EnsureSuccessStatusCode();
-            while (!await GatewayCounterAboveZeroAsync(client, gateway, "gateway_destination_hold_backs_total"))
-            {
-                Assert.True(Stopwatch.GetElapsedTime(start) < TimeSpan.FromSeconds(30), "the shedding destination never held work back");
-                await SendAsync(client, failover);
-            }
+            await UntilCountedAsync(client, gateway, "gateway_destination_hold_backs_total", failover, "the shedding destination held work back");
 
             return late;
         }
@@ -211,8 +202,20 @@ public sealed class DashboardTests
         }
     }
 
-    private static async Task<bool> GatewayCounterAboveZeroAsync(HttpClient client, Uri gateway, string name) =>
-        (await Exposition.ScrapeAsync(client, gateway)).Sum(name) > 0;
+    /// <summary>Sends requests to <paramref name="target"/>, one per check, until the gateway's counter <paramref name="name"/> is above zero.</summary>
+    private static Task UntilCountedAsync(HttpClient client, Uri gateway, string name, Uri target, string what) => Eventually.ValueAsync(
+        async () =>
+        {
+            var count = (await Exposition.ScrapeAsync(client, gateway)).Sum(name);
+            if (count == 0)
+            {
+                await SendAsync(client, target);
+            }
+
+            return count;
+        },
+        count => count > 0,
+        $"{what} ({name} above 0)");
 
     /// <summary>
     /// One destination held to one request in flight with a queue of two, so bursts get 503 queue_full; POST /jobs is

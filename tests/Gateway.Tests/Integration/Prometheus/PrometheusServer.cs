@@ -106,36 +106,23 @@ internal sealed class PrometheusServer : IAsyncDisposable
     }
 
     /// <summary>Polls <c>/api/v1/targets</c> until every configured target is healthy.</summary>
-    public async Task WaitForTargetsUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var targets = await PollTargetsAsync(
-            t => t.Count == _targetCount && t.All(x => x.Health == "up"), timeout, cancellationToken);
-        if (targets is not null)
-        {
-            return;
-        }
-
-        throw new TimeoutException(
-            $"Prometheus targets not all up within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}\nPrometheus log:\n{Output}");
-    }
+    public Task WaitForTargetsUpAsync(TimeSpan timeout, CancellationToken cancellationToken = default) => Eventually.ValueAsync(
+        () => TargetsAsync(cancellationToken),
+        targets => targets.Count == _targetCount && targets.All(x => x.Health == "up"),
+        "every Prometheus target is up",
+        timeout,
+        targets => $"\n{Describe(targets)}\nPrometheus log:\n{Output}");
 
     /// <summary>
     /// Polls until every target has finished a scrape that started after <paramref name="instant"/>, so
     /// whatever the targets exposed at that instant is in the TSDB.
     /// </summary>
-    public async Task WaitForScrapesAfterAsync(DateTimeOffset instant, TimeSpan timeout, CancellationToken cancellationToken = default)
-    {
-        var targets = await PollTargetsAsync(
-            t => t.Count == _targetCount && t.All(x => x.Health == "up" && x.LastScrape > instant), timeout, cancellationToken);
-        if (targets is not null)
-        {
-            return;
-        }
-
-        throw new TimeoutException(
-            $"Prometheus did not scrape every target after {instant:O} within {timeout}:\n{Describe(await TargetsAsync(cancellationToken))}"
-            + $"\nPrometheus log:\n{Output}");
-    }
+    public Task WaitForScrapesAfterAsync(DateTimeOffset instant, TimeSpan timeout, CancellationToken cancellationToken = default) => Eventually.ValueAsync(
+        () => TargetsAsync(cancellationToken),
+        targets => targets.Count == _targetCount && targets.All(x => x.Health == "up" && x.LastScrape > instant),
+        $"Prometheus scraped every target after {instant:O}",
+        timeout,
+        targets => $"\n{Describe(targets)}\nPrometheus log:\n{Output}");
 
     public async ValueTask DisposeAsync()
     {
@@ -174,47 +161,64 @@ internal sealed class PrometheusServer : IAsyncDisposable
 
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         using var probe = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.GetTimestamp() + (long)(60 * Stopwatch.Frequency);
-        while (Stopwatch.GetTimestamp() < deadline)
+        Startup state;
+        try
         {
-            if (process.HasExited)
-            {
-                await process.WaitForExitAsync();
-                var log = string.Join('\n', output);
-                var exitCode = process.ExitCode;
-                process.Dispose();
-                if (log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
-                {
-                    return (null, log);
-                }
-
-                throw new InvalidOperationException($"prometheus exited with code {exitCode} before it was ready:\n{log}");
-            }
-
-            try
-            {
-                using var ready = await probe.GetAsync("-/ready");
-                if (ready.StatusCode == HttpStatusCode.OK)
-                {
-                    return (new PrometheusServer(process, directory, output, baseAddress, targetCount), "");
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Listening but slow to answer; try again.
-            }
-
-            await Task.Delay(100);
+            state = await Eventually.ValueAsync(
+                () => ProbeStartupAsync(process, probe), s => s != Startup.Starting, "prometheus answers /-/ready", TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException ex)
+        {
+            Stop(process);
+            await process.WaitForExitAsync();
+            process.Dispose();
+            throw new TimeoutException($"{ex.Message}\n{string.Join('\n', output)}", ex);
         }
 
-        Stop(process);
+        if (state == Startup.Ready)
+        {
+            return (new PrometheusServer(process, directory, output, baseAddress, targetCount), "");
+        }
+
         await process.WaitForExitAsync();
+        var log = string.Join('\n', output);
+        var exitCode = process.ExitCode;
         process.Dispose();
-        throw new TimeoutException($"prometheus was not ready within 60 s:\n{string.Join('\n', output)}");
+        if (log.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, log);
+        }
+
+        throw new InvalidOperationException($"prometheus exited with code {exitCode} before it was ready:\n{log}");
+    }
+
+    private static async Task<Startup> ProbeStartupAsync(Process process, HttpClient probe)
+    {
+        if (process.HasExited)
+        {
+            return Startup.Exited;
+        }
+
+        try
+        {
+            using var ready = await probe.GetAsync("-/ready");
+            return ready.StatusCode == HttpStatusCode.OK ? Startup.Ready : Startup.Starting;
+        }
+        catch (HttpRequestException)
+        {
+            return Startup.Starting; // Not listening yet.
+        }
+        catch (TaskCanceledException)
+        {
+            return Startup.Starting; // Listening but slow to answer.
+        }
+    }
+
+    private enum Startup
+    {
+        Starting,
+        Ready,
+        Exited,
     }
 
     private static string Config(TimeSpan scrapeInterval, IReadOnlyDictionary<string, IReadOnlyList<string>> targets)
@@ -249,27 +253,6 @@ internal sealed class PrometheusServer : IAsyncDisposable
             : string.Create(CultureInfo.InvariantCulture, $"{(long)span.TotalMilliseconds}ms");
 
     private static string Quote(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
-
-    private async Task<IReadOnlyList<Target>?> PollTargetsAsync(
-        Func<IReadOnlyList<Target>, bool> done, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (true)
-        {
-            var targets = await TargetsAsync(cancellationToken);
-            if (done(targets))
-            {
-                return targets;
-            }
-
-            if (Stopwatch.GetTimestamp() >= deadline)
-            {
-                return null;
-            }
-
-            await Task.Delay(200, cancellationToken);
-        }
-    }
 
     private async Task<IReadOnlyList<Target>> TargetsAsync(CancellationToken cancellationToken)
     {

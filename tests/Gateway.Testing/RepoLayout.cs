@@ -1,7 +1,7 @@
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>Finds the repository and the built apps, in the same configuration as this test assembly.</summary>
-internal static class RepoLayout
+public static class RepoLayout
 {
     public static string Root { get; } = FindRoot();
 

@@ -1,10 +1,10 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>Loopback ports for tests that need one nothing listens on (or that a process will bind next).</summary>
-internal static class LoopbackPort
+public static class LoopbackPort
 {
     /// <summary>A port the OS just handed out and released: free now, though another process could take it.</summary>
     public static int Free()

@@ -2,13 +2,13 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>
 /// A real redis-server on a free loopback port, without persistence (<c>--save '' --appendonly no</c>). Stopping kills
 /// it by PID, as a crash would; <see cref="RestartAsync"/> starts a fresh, empty one on the same port.
 /// </summary>
-internal sealed class RedisServer : IAsyncDisposable
+public sealed class RedisServer : IAsyncDisposable
 {
     private Process? _process;
 
@@ -62,19 +62,26 @@ internal sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        var deadline = Stopwatch.StartNew();
-        while (true)
+        var process = _process;
+        await Eventually.TrueAsync(() => AcceptsAsync(process), $"redis-server accepts connections on port {Port}");
+    }
+
+    private async Task<bool> AcceptsAsync(Process process)
+    {
+        if (process.HasExited)
         {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync("127.0.0.1", Port);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(20) && !_process.HasExited)
-            {
-                await Task.Delay(20);
-            }
+            throw new InvalidOperationException($"redis-server on port {Port} exited with {process.ExitCode} before accepting connections.");
+        }
+
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync("127.0.0.1", Port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
         }
     }
 

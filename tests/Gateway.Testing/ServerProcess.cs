@@ -2,13 +2,13 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>
 /// A real app process on a loopback port chosen by the OS. The port is read from Kestrel's
 /// "Now listening on:" line. Disposing kills the process (by PID) and waits for it.
 /// </summary>
-internal sealed class ServerProcess : IAsyncDisposable
+public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output;

@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Tests.Integration;
+namespace Gateway.Testing;
 
 /// <summary>
 /// Writes a JSON file for the gateway's <c>--config</c> switch. It points the default route at a test
 /// cluster (the demo cluster in appsettings.json stays defined but unused) and can add routes by path prefix.
 /// </summary>
-internal sealed class GatewayConfigFile : IDisposable
+public sealed class GatewayConfigFile : IDisposable
 {
     private readonly JsonObject _root = new()
     {
