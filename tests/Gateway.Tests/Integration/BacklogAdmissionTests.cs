@@ -45,7 +45,10 @@ public sealed class BacklogAdmissionTests : IAsyncLifetime
 
         var blocker = await acme.EnqueueAcceptedAsync(new { work_ms = 2500 });
         var waiting = await acme.EnqueueAcceptedAsync(new { work_ms = 10 }); // Behind the blocker: backlog.
-        await Task.Delay(1200);
+
+        // 50 ms over 1.2 s: a timer can fire a millisecond early and the upstream reports whole milliseconds, truncated,
+        // so a wait of exactly 1.2 s was once reported as 1199 ms (rate 5.004/s, over the bound below).
+        await Task.Delay(1250);
         var reported = await acme.EnqueueAcceptedAsync(new { work_ms = 10 }); // Its response reports an age ≥ 1.2 s.
         using var reduced = await acme.EnqueueAsync(new { work_ms = 10 });
 
