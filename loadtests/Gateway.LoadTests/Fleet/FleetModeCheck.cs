@@ -29,13 +29,13 @@ internal sealed record FleetModeCheck(
     public static FleetModeCheck Of(IReadOnlyList<string> expositions) =>
         new(
             expositions.Count,
-            expositions.Sum(e => Sum(e, "gateway_fleet_fallbacks_total", "reason=\"redis_unavailable\"")),
-            expositions.Sum(e => Sum(e, "gateway_fleet_degraded")),
-            expositions.Sum(e => Sum(e, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\"")),
-            expositions.Sum(e => Sum(e, Timed + "_count", "operation=\"acquire\"") + Sum(e, Timed + "_count", "operation=\"release\"")),
-            expositions.Sum(e => Sum(e, Timed + "_sum", "operation=\"acquire\"") + Sum(e, Timed + "_sum", "operation=\"release\"")),
-            expositions.Sum(e => Sum(e, "gateway_fleet_leases")),
-            expositions.Sum(e => Sum(e, "gateway_fleet_reserve")));
+            expositions.Sum(e => MetricsText.Sum(e, "gateway_fleet_fallbacks_total", "reason=\"redis_unavailable\"")),
+            expositions.Sum(e => MetricsText.Sum(e, "gateway_fleet_degraded")),
+            expositions.Sum(e => MetricsText.Sum(e, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\"")),
+            expositions.Sum(e => MetricsText.Sum(e, Timed + "_count", "operation=\"acquire\"") + MetricsText.Sum(e, Timed + "_count", "operation=\"release\"")),
+            expositions.Sum(e => MetricsText.Sum(e, Timed + "_sum", "operation=\"acquire\"") + MetricsText.Sum(e, Timed + "_sum", "operation=\"release\"")),
+            expositions.Sum(e => MetricsText.Sum(e, "gateway_fleet_leases")),
+            expositions.Sum(e => MetricsText.Sum(e, "gateway_fleet_reserve")));
 
     /// <summary>The counters' growth from <paramref name="before"/> to this reading; the gauge as it is now.</summary>
     public FleetModeCheck Since(FleetModeCheck before) => this with
@@ -48,26 +48,6 @@ internal sealed record FleetModeCheck(
 
     /// <summary>The mean acquire or release call as the replicas timed it, in ms; NaN without calls.</summary>
     public double MeanCallMs => Calls > 0 ? CallSeconds / Calls * 1000 : double.NaN;
-
-    /// <summary>The sum of every series of <paramref name="metric"/> (with <paramref name="label"/>, when given) in a Prometheus text exposition.</summary>
-    public static double Sum(string exposition, string metric, string? label = null)
-    {
-        var sum = 0.0;
-        foreach (var line in exposition.Split('\n'))
-        {
-            if (!line.StartsWith(metric, StringComparison.Ordinal) || line.Length == metric.Length || line[metric.Length] is not ('{' or ' ')
-                || (label is not null && !line.Contains(label, StringComparison.Ordinal)))
-            {
-                continue;
-            }
-
-            var series = line[metric.Length] == '{' ? line.LastIndexOf('}') + 1 : metric.Length;
-            var value = line[series..].Trim().Split(' ')[0];
-            sum += double.Parse(value, NumberStyles.Float, CultureInfo.InvariantCulture);
-        }
-
-        return sum;
-    }
 
     /// <summary>One line for the report, for the set-up named <paramref name="label"/> that got <paramref name="requests"/> over the levels.</summary>
     public string Describe(string label, int requests) => string.Create(

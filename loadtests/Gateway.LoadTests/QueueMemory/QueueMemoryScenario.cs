@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.LoadTests.Fleet;
 using Gateway.LoadTests.Peers;
 using Gateway.Testing;
 
@@ -134,9 +133,9 @@ internal static class QueueMemoryScenario
         {
             while (true)
             {
-                busy = FleetModeCheck.Sum(await h2.GetStringAsync(new Uri(upstream, "/metrics"), cancellationToken), "demo_slots_busy");
+                busy = MetricsText.Sum(await h2.GetStringAsync(new Uri(upstream, "/metrics"), cancellationToken), "demo_slots_busy");
                 queued = system == QueueMemorySystems.GatewayQueued
-                    ? FleetModeCheck.Sum(await http.GetStringAsync(new Uri(proxy, "/metrics"), cancellationToken), "gateway_queue_length")
+                    ? MetricsText.Sum(await http.GetStringAsync(new Uri(proxy, "/metrics"), cancellationToken), "gateway_queue_length")
                     : 0;
                 if (system == QueueMemorySystems.GatewayQueued ? busy == 1 && queued == level - 1 : busy == level)
                 {
@@ -154,7 +153,7 @@ internal static class QueueMemoryScenario
     }
 
     private static async Task<double> ManagedMbAsync(HttpClient http, Uri proxy) =>
-        FleetModeCheck.Sum(await http.GetStringAsync(new Uri(proxy, "/metrics")), "dotnet_total_memory_bytes") / (1024 * 1024);
+        MetricsText.Sum(await http.GetStringAsync(new Uri(proxy, "/metrics")), "dotnet_total_memory_bytes") / (1024 * 1024);
 
     /// <summary>The resident set size of process <paramref name="pid"/> in MB, from <c>/proc/PID/status</c>.</summary>
     internal static double RssMb(int pid) => ParseRssKb(File.ReadAllLines($"/proc/{pid}/status")) / 1024.0;

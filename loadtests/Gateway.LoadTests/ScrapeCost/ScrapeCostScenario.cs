@@ -100,7 +100,5 @@ internal static class ScrapeCostScenario
 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 
-    private static double CpuSeconds(string exposition) => exposition.Split('\n')
-        .Where(l => l.StartsWith("process_cpu_seconds_total", StringComparison.Ordinal))
-        .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    private static double CpuSeconds(string exposition) => MetricsText.Sum(exposition, "process_cpu_seconds_total");
 }

@@ -27,10 +27,10 @@ public sealed class FleetModeCheckTests
     [Fact]
     public void Sum_PicksTheMetricAndLabelOnly()
     {
-        Assert.Equal(2, FleetModeCheck.Sum(Exposition, "gateway_fleet_fallbacks_total", "reason=\"redis_unavailable\""));
-        Assert.Equal(3, FleetModeCheck.Sum(Exposition, "gateway_fleet_fallbacks_total"));
-        Assert.Equal(0, FleetModeCheck.Sum(Exposition, "gateway_fleet_degraded"));
-        Assert.Equal(1500, FleetModeCheck.Sum(Exposition, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\""));
+        Assert.Equal(2, MetricsText.Sum(Exposition, "gateway_fleet_fallbacks_total", "reason=\"redis_unavailable\""));
+        Assert.Equal(3, MetricsText.Sum(Exposition, "gateway_fleet_fallbacks_total"));
+        Assert.Equal(0, MetricsText.Sum(Exposition, "gateway_fleet_degraded"));
+        Assert.Equal(1500, MetricsText.Sum(Exposition, "gateway_fleet_redis_round_trips_total", "operation=\"acquire\""));
     }
 
     [Fact]
