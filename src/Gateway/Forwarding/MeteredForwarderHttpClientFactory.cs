@@ -1,8 +1,8 @@
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using Gateway.Tracing;
-using Gateway.UpstreamFeedback;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Gateway.Forwarding;
@@ -13,9 +13,14 @@ namespace Gateway.Forwarding;
 /// The connect callback opens the socket as SocketsHttpHandler does by default (TCP, no Nagle).
 /// </summary>
 internal sealed class MeteredForwarderHttpClientFactory(
-    ILogger<ForwarderHttpClientFactory> logger, ConnectionMetrics metrics, TimeProvider time, IOptionsMonitor<UpstreamOptions> options)
+    ILogger<ForwarderHttpClientFactory> logger, ConnectionMetrics metrics, TimeProvider time, IOptionsMonitor<UpstreamOptions> options,
+    IServiceProvider services)
     : ForwarderHttpClientFactory(logger)
 {
+    // Resolved on the first new connection: YARP's config manager builds its clients with this factory, so taking the
+    // proxy state in the constructor would be a cycle.
+    private IProxyStateLookup? _proxyState;
+
     // Connect start per connection attempt, keyed by the request that caused it, until the connection is
     // ready for HTTP (after TLS, where the plaintext filter runs).
     private readonly ConditionalWeakTable<HttpRequestMessage, StrongBox<long>> _connecting = [];
@@ -31,7 +36,7 @@ internal sealed class MeteredForwarderHttpClientFactory(
             if (_connecting.TryGetValue(connection.InitialRequestMessage, out var started))
             {
                 _connecting.Remove(connection.InitialRequestMessage);
-                metrics.RecordConnectionOpened(cluster, DestinationOf(connection.InitialRequestMessage), time.GetElapsedTime(started.Value));
+                metrics.RecordConnectionOpened(cluster, DestinationOf(cluster, connection.InitialRequestMessage), time.GetElapsedTime(started.Value));
             }
 
             return ValueTask.FromResult(connection.PlaintextStream);
@@ -53,7 +58,7 @@ internal sealed class MeteredForwarderHttpClientFactory(
             // Our connect timeout, not the request's cancellation: a connection failure like any other, which
             // HttpClient reports as a connection error, so the gate may retry the request elsewhere.
             socket.Dispose();
-            metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage));
+            metrics.RecordConnectError(cluster, DestinationOf(cluster, connection.InitialRequestMessage));
             throw new SocketException((int)SocketError.TimedOut);
         }
         catch (Exception ex)
@@ -61,7 +66,7 @@ internal sealed class MeteredForwarderHttpClientFactory(
             socket.Dispose();
             if (ex is SocketException or IOException)
             {
-                metrics.RecordConnectError(cluster, DestinationOf(connection.InitialRequestMessage)); // Not a cancellation.
+                metrics.RecordConnectError(cluster, DestinationOf(cluster, connection.InitialRequestMessage)); // Not a cancellation.
             }
 
             throw;
@@ -71,6 +76,25 @@ internal sealed class MeteredForwarderHttpClientFactory(
         return new NetworkStream(socket, ownsSocket: true);
     }
 
-    private static string DestinationOf(HttpRequestMessage request) =>
-        request.Options.TryGetValue(UpstreamFeedbackTransformProvider.DestinationKey, out var destination) ? destination : "unknown";
+    /// <summary>
+    /// The destination of the cluster whose address the request is for. Only new connections ask, so a scan of the
+    /// cluster's destinations costs nothing per request, where tagging every request would.
+    /// </summary>
+    private string DestinationOf(string clusterId, HttpRequestMessage request)
+    {
+        _proxyState ??= services.GetRequiredService<IProxyStateLookup>();
+        if (request.RequestUri is { } uri && _proxyState.TryGetCluster(clusterId, out var cluster))
+        {
+            foreach (var destination in cluster.Destinations.Values)
+            {
+                if (Uri.TryCreate(destination.Model.Config.Address, UriKind.Absolute, out var address)
+                    && Uri.Compare(address, uri, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0)
+                {
+                    return destination.DestinationId;
+                }
+            }
+        }
+
+        return "unknown";
+    }
 }

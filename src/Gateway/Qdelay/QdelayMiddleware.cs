@@ -1,4 +1,5 @@
 using Gateway.Problems;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Qdelay;
@@ -36,8 +37,9 @@ internal sealed class QdelayMiddleware(RequestDelegate next, IOptionsMonitor<Qde
         string? text = null, source = null;
 
         // The authentication step (when configured) made the validated credential's principal the request's user.
-        var user = context.User;
-        if (user.Identity is { IsAuthenticated: true } && user.FindAll(settings.Claim).ToList() is { Count: > 0 } claims)
+        // Read through the feature: HttpContext.User would create an empty principal for every request without one.
+        var user = context.Features.Get<IHttpAuthenticationFeature>()?.User;
+        if (user?.Identity is { IsAuthenticated: true } && user.FindAll(settings.Claim).ToList() is { Count: > 0 } claims)
         {
             (text, source) = (claims.Count == 1 ? claims[0].Value : null, QdelaySources.Token);
         }

@@ -19,7 +19,15 @@ internal sealed class BaggageTransformProvider : ITransformProvider
 
     public void Apply(TransformBuilderContext context) => context.AddRequestTransform(static request =>
     {
-        request.ProxyRequest.Options.Set(GatewayPropagator.BaggageKey, request.HttpContext.Features.Get<BaggageFeature>()?.Header ?? "");
+        // Without a composition and without a caller's baggage the span carries none, so the runtime writes none and
+        // there is nothing to replace: the request goes without the options entry (a dictionary per request).
+        var composed = request.HttpContext.Features.Get<BaggageFeature>()?.Header;
+        var headers = request.HttpContext.Request.Headers;
+        if (composed is not null || headers.ContainsKey(GatewayPropagator.BaggageHeader) || headers.ContainsKey(GatewayPropagator.LegacyBaggageHeader))
+        {
+            request.ProxyRequest.Options.Set(GatewayPropagator.BaggageKey, composed ?? "");
+        }
+
         return ValueTask.CompletedTask;
     });
 }

@@ -14,8 +14,8 @@ internal sealed class GatewayPropagator(DistributedContextPropagator inner) : Di
     /// <summary>The composed <c>baggage</c> for one upstream request; empty means send none.</summary>
     public static readonly HttpRequestOptionsKey<string> BaggageKey = new("Gateway.Baggage");
 
-    private const string BaggageHeader = "baggage";
-    private const string LegacyBaggageHeader = "Correlation-Context";
+    public const string BaggageHeader = "baggage";
+    public const string LegacyBaggageHeader = "Correlation-Context";
 
     private readonly ReverseProxyPropagator _yarp = new(inner);
 

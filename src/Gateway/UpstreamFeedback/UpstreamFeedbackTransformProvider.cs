@@ -13,9 +13,6 @@ namespace Gateway.UpstreamFeedback;
 internal sealed class UpstreamFeedbackTransformProvider(TimeProvider time, UpstreamMetrics metrics, DestinationBacklogs backlogs)
     : ITransformProvider
 {
-    /// <summary>Set on each outgoing request so a connection it causes is attributed to its destination.</summary>
-    public static readonly HttpRequestOptionsKey<string> DestinationKey = new("Gateway.Destination");
-
     public void ValidateRoute(TransformRouteValidationContext context)
     {
     }
@@ -31,11 +28,6 @@ internal sealed class UpstreamFeedbackTransformProvider(TimeProvider time, Upstr
             if (request.HttpContext.Features.Get<GatewayRequestFeature>() is { } feature)
             {
                 feature.UpstreamSent = time.GetTimestamp();
-            }
-
-            if (request.HttpContext.GetReverseProxyFeature().ProxiedDestination is { } destination)
-            {
-                request.ProxyRequest.Options.Set(DestinationKey, destination.DestinationId);
             }
 
             return ValueTask.CompletedTask;
