@@ -11,7 +11,7 @@ internal sealed record OverheadOptions(int Rounds, int ThroughputSeconds, int Co
 
     public static OptionsCommand<OverheadOptions> CreateCommandLine()
     {
-        var rounds = new TextOption<int>("--rounds", "interleaved rounds; the tables show the median, 1-20", "3", v => OptionValue.Int("--rounds", v, 1, 20));
+        var rounds = new TextOption<int>("--rounds", "interleaved rounds; the tables show the median, 1-20", "5", v => OptionValue.Int("--rounds", v, 1, 20));
         var throughputSeconds = new TextOption<int>("--throughput-seconds", "closed-loop (wrk) run per system per round, 1-60", "5", v => OptionValue.Int("--throughput-seconds", v, 1, 60));
         var connections = new TextOption<int>("--connections", "closed-loop connections, 1-1000", "32", v => OptionValue.Int("--connections", v, 1, 1000));
         var latencySeconds = new TextOption<int>("--latency-seconds", "open-loop run per system per round, 1-120", "8", v => OptionValue.Int("--latency-seconds", v, 1, 120));

@@ -16,6 +16,7 @@ internal static class OverheadScenario
 {
     private const string Direct = "direct (no proxy)";
     private const string Gateway = "Gateway, all features";
+    private const string LeanGateway = "Gateway, no access log, metrics or Server-Timing";
     private const string StockYarp = "stock YARP";
     private const string LocalAdmission = "Gateway + admission, local";
     private const string RedisAdmission = "Gateway + admission, Redis";
@@ -31,6 +32,14 @@ internal static class OverheadScenario
         // by this process, the lines would cost this machine's CPU on the gateway's account and no peer's.
         using var gatewayConfig = GatewayConfig(servers);
         await using var gateway = await StartGatewayAsync(gatewayConfig);
+
+        // The same gateway with the optional outputs off (the access log, /metrics, Server-Timing to the client): what
+        // the request path itself costs, gate and queue included.
+        using var leanConfig = GatewayConfig(servers)
+            .Set("Gateway:Timing:AccessLog", JsonValue.Create(false))
+            .Set("Gateway:Timing:ServerTimingHeader", JsonValue.Create(false))
+            .Set("Gateway:Metrics:Enabled", JsonValue.Create(false));
+        await using var lean = await StartGatewayAsync(leanConfig);
 
         // The same gateway with the route marked as an enqueue route: every request also goes through tenant admission
         // (class, shedding check, concurrency cap, token bucket, RateLimit headers), with limits it never reaches, so
@@ -49,6 +58,7 @@ internal static class OverheadScenario
         [
             (Direct, upstream.BaseAddress),
             (Gateway, gateway.BaseAddress),
+            (LeanGateway, lean.BaseAddress),
             (LocalAdmission, localAdmission.BaseAddress),
             (RedisAdmission, redisAdmission.BaseAddress),
             (StockYarp, stockYarp.BaseAddress),
@@ -129,6 +139,20 @@ internal static class OverheadScenario
                 : string.Create(CultureInfo.InvariantCulture, $"{Median(latency[name].Zip(latency[Direct], (s, d) => s.Latency.P50 - d.Latency.P50)):F3} / {Median(latency[name].Zip(latency[Direct], (s, d) => s.Latency.P99 - d.Latency.P99)):F3}");
             var failed = throughput[name].Sum(r => r.Non2xx + r.SocketErrors) + latency[name].Sum(r => r.Errors);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {max:N0} | {max / stockMax:F2} | {generatorMax:N0} | {generatorMax / stockGeneratorMax:F2} | {p50:F3} / {p99:F3} | {added} | {failed} |"));
+        }
+
+        // The gateway's own share of the latency: each gateway's percentiles minus stock YARP's in the same round.
+        Console.WriteLine();
+        Console.WriteLine($"Against stock YARP: each gateway's percentile minus stock YARP's in the same round, at {rate:F0} req/s, median over rounds.");
+        Console.WriteLine();
+        Console.WriteLine("| system | p50 − stock YARP (ms) | p99 − stock YARP (ms) | rounds with p99 no worse than stock YARP |");
+        Console.WriteLine("|---|---:|---:|---:|");
+        foreach (var name in new[] { Gateway, LeanGateway })
+        {
+            var p50 = Median(latency[name].Zip(latency[StockYarp], (g, y) => g.Latency.P50 - y.Latency.P50));
+            var p99 = Median(latency[name].Zip(latency[StockYarp], (g, y) => g.Latency.P99 - y.Latency.P99));
+            var noWorse = latency[name].Zip(latency[StockYarp], (g, y) => g.Latency.P99 <= y.Latency.P99).Count(b => b);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {p50:F3} | {p99:F3} | {noWorse} of {options.Rounds} |"));
         }
 
         // What the admission decision adds: each admission gateway's percentiles minus the plain gateway's in the same

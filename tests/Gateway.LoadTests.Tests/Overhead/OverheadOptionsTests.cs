@@ -14,6 +14,13 @@ public sealed class OverheadOptionsTests
         Assert.Equal(new OverheadOptions(2, 4, 64, 6, 0.25), again);
     }
 
+    [Fact]
+    public void Parse_NoOptions_RunsFiveRounds()
+    {
+        // The throughput targets are read as medians of at least five interleaved rounds.
+        Assert.Equal(5, OverheadOptions.Parse([]).Rounds);
+    }
+
     [Theory]
     [InlineData("--load", "1", "--load")]
     [InlineData("--load", "0", "--load")]
