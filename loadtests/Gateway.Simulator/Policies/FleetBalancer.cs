@@ -14,13 +14,16 @@ namespace Gateway.Simulator.Policies;
 /// Reserves (<see cref="SimulationScenario.FleetReserve"/>, the gateway's <c>Gateway:Fleet:Reserve</c>): each replica
 /// holds up to that many slots in its own <see cref="ReservePool{TSlot}"/> (the gateway's class) and its arrivals take
 /// one without a trip. The store's side, as the gateway's scripts do it: it keeps a finished request's slot for its
-/// replica, and tops a replica's reserve up, only while nobody waits in its queue; it marks those slots as reserved
-/// until they are released; and a request that queues sends every replica with a marked slot a reclaim, to which each
-/// gives one slot back.
+/// replica, and tops a replica's reserve up, only while nobody waits in its queue and it would still have the free
+/// slots the replica's pool asks it to leave (<see cref="ReservePool{TSlot}.FreeSlotsToLeave"/>); it marks those slots
+/// as reserved until they are released; and a request that queues sends every replica with a marked slot a reclaim, to
+/// which each gives one slot back.
 /// </remarks>
 internal sealed class FleetBalancer : IBalancer
 {
     private const double TicksPerSecond = 1e9;
+    private const int StepBits = 4;
+    private const int StepMask = (1 << StepBits) - 1;
 
     private readonly Simulation _simulation;
     private readonly GateCore<int> _core;
@@ -31,8 +34,9 @@ internal sealed class FleetBalancer : IBalancer
     /// <summary>Per replica, the slots the store has marked as its reserve (held, on their way, or in use since).</summary>
     private readonly int[] _marked;
 
-    /// <summary>Per replica, its top-up under way: how many it asked for, and what the store granted.</summary>
+    /// <summary>Per replica, its top-up under way: how many it asked for, how many it held then, and what the store granted.</summary>
     private readonly int[] _topUpAsked;
+    private readonly int[] _topUpHeld;
     private readonly List<int>[] _topUpGranted;
 
     /// <summary>Per request id, whether it took its slot from a reserve (so the store has it marked).</summary>
@@ -59,6 +63,7 @@ internal sealed class FleetBalancer : IBalancer
 
         _marked = new int[simulation.Replicas];
         _topUpAsked = new int[simulation.Replicas];
+        _topUpHeld = new int[simulation.Replicas];
     }
 
     private enum Step
@@ -108,9 +113,9 @@ internal sealed class FleetBalancer : IBalancer
         ref var request = ref _simulation.Request(id);
         var slot = Slot(request.Replica, request.Upstream);
         var marked = _fromReserve[id];
-        if (_reserves[request.Replica].TryBeginKeep())
+        if (_reserves[request.Replica].TryBeginKeep(out var freeToLeave))
         {
-            Later(slot, marked ? Step.KeepMarkedAtStore : Step.KeepAtStore);
+            Later(slot, marked ? Step.KeepMarkedAtStore : Step.KeepAtStore, freeToLeave);
         }
         else
         {
@@ -120,13 +125,14 @@ internal sealed class FleetBalancer : IBalancer
 
     /// <summary>
     /// <paramref name="key"/> is a request id for the acquire and its grant, a replica for the top-up and the reclaim,
-    /// and for the other steps a replica's slot at a destination (<see cref="Slot"/>).
+    /// and for the other steps a replica's slot at a destination (<see cref="Slot"/>). <paramref name="kind"/> is the
+    /// step, and above its low bits a keep's free slots to leave.
     /// </summary>
     public void OnTimer(int key, int kind)
     {
         var replica = key / _simulation.Upstreams;
         var upstream = key % _simulation.Upstreams;
-        switch ((Step)kind)
+        switch ((Step)(kind & StepMask))
         {
             case Step.AcquireAtStore:
                 var index = _core.AcquireOrEnqueue(key, _candidates, Now, out _);
@@ -157,8 +163,8 @@ internal sealed class FleetBalancer : IBalancer
                 break;
             case Step.KeepAtStore:
             case Step.KeepMarkedAtStore:
-                var marked = (Step)kind == Step.KeepMarkedAtStore;
-                if (_core.QueueLength == 0)
+                var marked = (Step)(kind & StepMask) == Step.KeepMarkedAtStore;
+                if (_core.QueueLength == 0 && FreeSlots() >= kind >> StepBits)
                 {
                     _marked[replica] += marked ? 0 : 1;
                     Later(key, Step.KeptAtReplica);
@@ -185,6 +191,7 @@ internal sealed class FleetBalancer : IBalancer
                 var granted = _topUpGranted[key];
                 granted.Clear();
                 while (granted.Count < _topUpAsked[key] && _core.QueueLength == 0
+                    && FreeSlots() > ReservePool<int>.FreeSlotsToLeave(_topUpHeld[key] + granted.Count)
                     && _core.TryAcquire(_candidates, enforceLimits: true, Now) is var extra and >= 0)
                 {
                     granted.Add(extra);
@@ -217,15 +224,28 @@ internal sealed class FleetBalancer : IBalancer
     /// </summary>
     private void TopUp(int replica)
     {
-        var wanted = _reserves[replica].TryBeginTopUp();
+        var wanted = _reserves[replica].TryBeginTopUp(out var held);
         if (wanted > 0)
         {
             _topUpAsked[replica] = wanted;
+            _topUpHeld[replica] = held;
             Later(replica, Step.TopUpAtStore);
         }
     }
 
     private int Slot(int replica, int upstream) => (replica * _simulation.Upstreams) + upstream;
+
+    /// <summary>Slots the store has free: every limit less every slot counted (in use, on its way, or reserved).</summary>
+    private int FreeSlots()
+    {
+        var free = 0;
+        foreach (var load in _candidates)
+        {
+            free += _simulation.Slots - load.InFlight;
+        }
+
+        return free;
+    }
 
     private void ReleaseAndDispatch(int upstream)
     {
@@ -256,6 +276,7 @@ internal sealed class FleetBalancer : IBalancer
         Later(id, Step.GrantAtReplica);
     }
 
-    /// <summary>One leg to or from the store from now; the simulation's timer carries the key and the step.</summary>
-    private void Later(int key, Step step) => _simulation.ScheduleTimer(key, _simulation.Now + _simulation.NextStoreLeg(), (int)step);
+    /// <summary>One leg to or from the store from now; the simulation's timer carries the key, the step and a keep's free slots to leave.</summary>
+    private void Later(int key, Step step, int freeToLeave = 0) =>
+        _simulation.ScheduleTimer(key, _simulation.Now + _simulation.NextStoreLeg(), (int)step | (freeToLeave << StepBits));
 }

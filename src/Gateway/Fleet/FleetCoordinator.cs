@@ -196,10 +196,10 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
 
         var pool = Pool(cluster);
-        var wanted = pool.TryBeginTopUp();
+        var wanted = pool.TryBeginTopUp(out var held);
         if (wanted > 0)
         {
-            _ = TopUpInBackground(Store(), pool, cluster, wanted, offered);
+            _ = TopUpInBackground(Store(), pool, cluster, wanted, held, offered);
         }
     }
 
@@ -218,9 +218,9 @@ internal sealed partial class FleetCoordinator : BackgroundService
         // Only a slot this replica holds (and so renews) may become a reserve: a grant nobody here waits for any more
         // is released, and a slot it does not renew would expire in Redis while still in the pool.
         var lease = new FleetLease(destination, leaseId);
-        if (Active && _options.Reserve > 0 && _leases.ContainsKey(leaseId) && Pool(cluster).TryBeginKeep())
+        if (Active && _options.Reserve > 0 && _leases.ContainsKey(leaseId) && Pool(cluster).TryBeginKeep(out var freeToLeave))
         {
-            _ = KeepInBackground(connected.Result, Pool(cluster), cluster, lease);
+            _ = KeepInBackground(connected.Result, Pool(cluster), cluster, lease, freeToLeave);
             return;
         }
 
@@ -354,12 +354,12 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
     }
 
-    private async Task KeepInBackground(RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, FleetLease lease)
+    private async Task KeepInBackground(RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, FleetLease lease, int freeToLeave)
     {
         bool kept;
         try
         {
-            kept = await Call(() => store.KeepAsync(cluster, lease.Destination, lease.LeaseId, CancellationToken.None));
+            kept = await Call(() => store.KeepAsync(cluster, lease.Destination, lease.LeaseId, freeToLeave, CancellationToken.None));
         }
         catch (Exception)
         {
@@ -380,18 +380,21 @@ internal sealed partial class FleetCoordinator : BackgroundService
         }
     }
 
-    private async Task TopUpInBackground(RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, int wanted, IReadOnlyList<FleetCandidate> offered)
+    private async Task TopUpInBackground(
+        RedisFleetStore store, ReservePool<FleetLease> pool, string cluster, int wanted, int held, IReadOnlyList<FleetCandidate> offered)
     {
         var ids = new string[wanted];
+        var freeToLeave = new int[wanted];
         for (var i = 0; i < ids.Length; i++)
         {
             ids[i] = NextLeaseId();
+            freeToLeave[i] = ReservePool<FleetLease>.FreeSlotsToLeave(held + i);
         }
 
         IReadOnlyList<FleetLease> granted;
         try
         {
-            granted = await Call(() => store.TopUpAsync(cluster, ids, offered, CancellationToken.None));
+            granted = await Call(() => store.TopUpAsync(cluster, ids, freeToLeave, offered, CancellationToken.None));
         }
         catch (Exception)
         {

@@ -22,12 +22,13 @@ internal sealed class FleetKeys
             tag + "tickets",
             tag + "replicas",
             tag + "reserved",
+            tag + "limitsum",
         ];
     }
 
     /// <summary>Prefix of each replica's <c>granted:&lt;replicaId&gt;</c> hash.</summary>
     public string GrantedPrefix { get; }
 
-    /// <summary>The scripts' <c>KEYS</c>: limits, total, leases, queue, seq, tickets, replicas, reserved.</summary>
+    /// <summary>The scripts' <c>KEYS</c>: limits, total, leases, queue, seq, tickets, replicas, reserved, limitsum.</summary>
     public RedisKey[] All { get; }
 }

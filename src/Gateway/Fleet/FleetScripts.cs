@@ -8,7 +8,7 @@ namespace Gateway.Fleet;
 /// </summary>
 /// <remarks>
 /// Every script gets the same <c>KEYS</c> (<see cref="FleetKeys"/>: limits, total, leases, queue, seq, tickets,
-/// replicas, reserved, all under the cluster's hash tag) and the same first six <c>ARGV</c>: cluster id, the prefix of the
+/// replicas, reserved, limitsum, all under the cluster's hash tag) and the same first six <c>ARGV</c>: cluster id, the prefix of the
 /// <c>granted:&lt;replica&gt;</c> keys (same hash tag, so those keys live in the same Redis Cluster slot even though
 /// their names are built in the script), <c>now</c> in Unix milliseconds, the calling replica's id, the lease time in
 /// milliseconds, and a random number in [0, 1) for ties. No script reads Redis's <c>TIME</c>: the caller's clock
@@ -17,8 +17,8 @@ namespace Gateway.Fleet;
 internal static class FleetScripts
 {
     private const string Prelude = """
-        local K_LIMITS, K_TOTAL, K_LEASES, K_QUEUE, K_SEQ, K_TICKETS, K_REPLICAS, K_RESERVED =
-          KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8]
+        local K_LIMITS, K_TOTAL, K_LEASES, K_QUEUE, K_SEQ, K_TICKETS, K_REPLICAS, K_RESERVED, K_LIMITSUM =
+          KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7], KEYS[8], KEYS[9]
         local cluster = ARGV[1]
         local granted_prefix = ARGV[2]
         local now = tonumber(ARGV[3])
@@ -101,6 +101,27 @@ internal static class FleetScripts
           return tied[math.min(#tied, math.floor(r * #tied) + 1)]
         end
 
+        -- The sum of the stored limits, kept beside them so a KEEP need not read them all; counted from them the
+        -- first time (keys written before the sum existed).
+        local function limit_sum()
+          local sum = redis.call('GET', K_LIMITSUM)
+          if sum then
+            return tonumber(sum)
+          end
+          local total = 0
+          for _, limit in ipairs(redis.call('HVALS', K_LIMITS)) do
+            total = total + tonumber(limit)
+          end
+          redis.call('SET', K_LIMITSUM, total)
+          return total
+        end
+
+        -- Slots the fleet has free: every limit less every lease (in use, granted, or reserved); may be negative
+        -- while a lowered limit drains.
+        local function free_slots()
+          return limit_sum() - redis.call('ZCARD', K_LEASES)
+        end
+
         -- The destinations and limits of a call's destination / limit pairs from ARGV[first] on. A limit the caller
         -- knows is stored for the fleet when it changed; 0 (not known to the caller) takes the fleet's.
         local function candidates_from(first)
@@ -117,7 +138,9 @@ internal static class FleetScripts
               local stored = tonumber(known[i])
               if given[i] ~= nil and given[i] > 0 then
                 if stored ~= given[i] then
+                  limit_sum()
                   redis.call('HSET', K_LIMITS, dests[i], given[i])
+                  redis.call('INCRBY', K_LIMITSUM, given[i] - (stored or 0))
                 end
                 limits[i] = given[i]
               else
@@ -247,16 +270,19 @@ internal static class FleetScripts
         """);
 
     /// <summary>
-    /// KEEP: a finished request's slot stays counted, as this replica's reserve, while no ticket waits; otherwise it is
-    /// released as by RELEASE. ARGV after the shared six: destination, lease id. Returns <c>{1}</c> when kept (its lease
-    /// renewed and marked in <c>reserved</c>), <c>{0, grants made}</c> when released (or it had expired).
+    /// KEEP: a finished request's slot stays counted, as this replica's reserve, while no ticket waits and the fleet
+    /// still has the given number of slots free besides it; otherwise it is released as by RELEASE. ARGV after the
+    /// shared six: destination, lease id, free slots to leave. Returns <c>{1}</c> when kept (its lease renewed and
+    /// marked in <c>reserved</c>), <c>{0, grants made}</c> when released (or it had expired).
     /// </summary>
     public static readonly RedisScript Keep = new(Prelude + """
         local dest = ARGV[7]
         local lease = ARGV[8]
+        local free_to_leave = tonumber(ARGV[9])
         sweep()
         redis.call('HDEL', granted_prefix .. me, lease)
-        if redis.call('ZCARD', K_QUEUE) == 0 and redis.call('ZSCORE', K_LEASES, dest .. '|' .. lease) then
+        if redis.call('ZCARD', K_QUEUE) == 0 and redis.call('ZSCORE', K_LEASES, dest .. '|' .. lease)
+          and free_slots() >= free_to_leave then
           redis.call('ZADD', K_LEASES, 'XX', now + lease_ms, dest .. '|' .. lease)
           redis.call('HSET', K_RESERVED, lease, me)
           return { 1 }
@@ -268,19 +294,21 @@ internal static class FleetScripts
 
     /// <summary>
     /// TOP-UP: up to n slots for this replica's reserve while no ticket waits, each picked as ACQUIRE picks and marked
-    /// in <c>reserved</c>. ARGV after the shared six: n, replica alive ms, n lease ids, then destination / limit pairs as
-    /// for ACQUIRE. Returns <c>{dest, ...}</c>: the destination of the first, second, … lease id granted.
+    /// in <c>reserved</c>, the i-th only while the fleet would still have the i-th number of free slots to leave.
+    /// ARGV after the shared six: n, replica alive ms, n lease ids, n free slots to leave, then destination / limit
+    /// pairs as for ACQUIRE. Returns <c>{dest, ...}</c>: the destination of the first, second, … lease id granted.
     /// </summary>
     public static readonly RedisScript TopUp = new(Prelude + """
         local n = tonumber(ARGV[7])
         local alive_ms = tonumber(ARGV[8])
         redis.call('ZADD', K_REPLICAS, 'GT', now + alive_ms, me)
-        local dests, limits = candidates_from(9 + n)
+        local dests, limits = candidates_from(9 + 2 * n)
         sweep()
         dispatch()
         local granted = {}
         local tie = r
-        while #granted < n and redis.call('ZCARD', K_QUEUE) == 0 do
+        while #granted < n and redis.call('ZCARD', K_QUEUE) == 0
+          and free_slots() > tonumber(ARGV[9 + n + #granted]) do
           local index = pick(dests, limits, totals_of(dests), tie)
           if index == nil then
             break

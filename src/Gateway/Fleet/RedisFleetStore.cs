@@ -201,38 +201,47 @@ internal sealed class RedisFleetStore : IAsyncDisposable
 
     /// <summary>
     /// KEEP: lease <paramref name="leaseId"/>, whose request finished, stays counted at <paramref name="destination"/>
-    /// as this replica's reserve while no ticket waits in the fleet (true; its lease is renewed). Otherwise it is
-    /// released, and freed slots go to the oldest tickets, as by <see cref="ReleaseAsync"/> (false).
+    /// as this replica's reserve while no ticket waits in the fleet and the fleet still has
+    /// <paramref name="freeToLeave"/> slots free besides it (true; its lease is renewed). Otherwise it is released, and
+    /// freed slots go to the oldest tickets, as by <see cref="ReleaseAsync"/> (false).
     /// </summary>
-    public async Task<bool> KeepAsync(string cluster, string destination, string leaseId, CancellationToken cancellationToken)
+    public async Task<bool> KeepAsync(string cluster, string destination, string leaseId, int freeToLeave, CancellationToken cancellationToken)
     {
         CheckId(leaseId, nameof(leaseId));
-        var values = Header(cluster, Now(), 2);
+        var values = Header(cluster, Now(), 3);
         values.Add(destination);
         values.Add(leaseId);
+        values.Add(freeToLeave);
         var parts = (RedisResult[])(await RunAsync("keep", FleetScripts.Keep, cluster, values, cancellationToken))!;
         return (long)parts[0] == 1;
     }
 
     /// <summary>
     /// TOP-UP: slots for this replica's reserve, one per id in <paramref name="leaseIds"/> at most, while no ticket
-    /// waits in the fleet and a candidate has room (picked as by <see cref="AcquireAsync"/>). Returns the granted
-    /// leases: the first ids of <paramref name="leaseIds"/>, each with its destination.
+    /// waits in the fleet and a candidate has room (picked as by <see cref="AcquireAsync"/>), the i-th only while the
+    /// fleet still has <paramref name="freeToLeave"/>[i] slots free besides it. Returns the granted leases: the first
+    /// ids of <paramref name="leaseIds"/>, each with its destination.
     /// </summary>
     public async Task<IReadOnlyList<FleetLease>> TopUpAsync(
-        string cluster, IReadOnlyList<string> leaseIds, IReadOnlyList<FleetCandidate> candidates, CancellationToken cancellationToken)
+        string cluster, IReadOnlyList<string> leaseIds, IReadOnlyList<int> freeToLeave, IReadOnlyList<FleetCandidate> candidates, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(freeToLeave.Count, leaseIds.Count, nameof(freeToLeave));
         foreach (var id in leaseIds)
         {
             CheckId(id, nameof(leaseIds));
         }
 
-        var values = Header(cluster, Now(), 2 + leaseIds.Count + (2 * candidates.Count));
+        var values = Header(cluster, Now(), 2 + (2 * leaseIds.Count) + (2 * candidates.Count));
         values.Add(leaseIds.Count);
         values.Add((long)_settings.AliveTime.TotalMilliseconds);
         foreach (var id in leaseIds)
         {
             values.Add(id);
+        }
+
+        foreach (var free in freeToLeave)
+        {
+            values.Add(free);
         }
 
         AddCandidates(values, candidates);

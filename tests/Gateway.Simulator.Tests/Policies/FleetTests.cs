@@ -31,10 +31,11 @@ public sealed class FleetTests
         // Without reserves every request crosses the store once before it is dispatched (acquire and answer, or queue
         // and grant), so its wait is the pooled queue's plus one store round trip. With the default two per replica,
         // most arrivals find a slot their replica holds.
+        // Issue 14's acceptance row, at 1M requests as in the README.
         var storeTrip = TimeSpan.FromMilliseconds(0.3);
-        var always = Run(BalancingPolicy.Fleet, upstreams: 100, slots: 4, replicas: 10, 0.9, storeTrip, reserve: 0);
-        var reserved = Run(BalancingPolicy.Fleet, upstreams: 100, slots: 4, replicas: 10, 0.9, storeTrip);
-        var pooled = Run(BalancingPolicy.HAProxyLeastConn, upstreams: 100, slots: 4, replicas: 1, 0.9, storeTrip);
+        var always = Run(BalancingPolicy.Fleet, upstreams: 100, slots: 4, replicas: 10, 0.9, storeTrip, reserve: 0, requests: 1_000_000);
+        var reserved = Run(BalancingPolicy.Fleet, upstreams: 100, slots: 4, replicas: 10, 0.9, storeTrip, requests: 1_000_000);
+        var pooled = Run(BalancingPolicy.HAProxyLeastConn, upstreams: 100, slots: 4, replicas: 1, 0.9, storeTrip, requests: 1_000_000);
 
         Assert.Equal(0, always.MeanLocalQueueMs);
         Assert.Equal(0, reserved.MeanLocalQueueMs);
@@ -44,10 +45,10 @@ public sealed class FleetTests
         Assert.Equal(0, reserved.P50QueueMs);
         Assert.True(reserved.WaitedShare <= 0.1, $"{reserved.WaitedShare:P1} waited or crossed the store");
 
-        // Measured 0.186 against 0.146 ms (1.27x; 1.23x at 1M requests): the rest is the store trips of requests that
-        // queue (acquire, then release and grant) and of arrivals whose reserve was reclaimed.
+        // Measured 0.179 against 0.151 ms (1.19x; 1.23x before reserves shrank as the fleet fills up): the rest is the
+        // store trips of requests that queue (acquire, then release and grant) and of arrivals whose reserve was empty.
         Assert.True(reserved.MeanQueueMs <= 0.5 * always.MeanQueueMs, $"reserves {reserved.MeanQueueMs:0.000} ms, none {always.MeanQueueMs:0.000} ms");
-        Assert.True(reserved.MeanQueueMs <= 1.3 * pooled.MeanQueueMs, $"reserves {reserved.MeanQueueMs:0.000} ms, pooled {pooled.MeanQueueMs:0.000} ms");
+        Assert.True(reserved.MeanQueueMs <= 1.2 * pooled.MeanQueueMs, $"reserves {reserved.MeanQueueMs:0.000} ms, pooled {pooled.MeanQueueMs:0.000} ms");
     }
 
     [Fact]
@@ -66,11 +67,11 @@ public sealed class FleetTests
     }
 
     private static SimulationResult Run(
-        BalancingPolicy policy, int upstreams, int slots, int replicas, double utilization, TimeSpan? storeTrip = null, int reserve = 2) =>
-        Run(policy, upstreams, slots, replicas, utilization, new ConstantServiceTime(storeTrip ?? TimeSpan.FromMilliseconds(0.3)), reserve);
+        BalancingPolicy policy, int upstreams, int slots, int replicas, double utilization, TimeSpan? storeTrip = null, int reserve = 2, int requests = 400_000) =>
+        Run(policy, upstreams, slots, replicas, utilization, new ConstantServiceTime(storeTrip ?? TimeSpan.FromMilliseconds(0.3)), reserve, requests);
 
     private static SimulationResult Run(
-        BalancingPolicy policy, int upstreams, int slots, int replicas, double utilization, IServiceTimeDistribution storeTrip, int reserve = 2) =>
+        BalancingPolicy policy, int upstreams, int slots, int replicas, double utilization, IServiceTimeDistribution storeTrip, int reserve = 2, int requests = 400_000) =>
         new Simulation(new SimulationScenario
         {
             Upstreams = upstreams,
@@ -79,7 +80,7 @@ public sealed class FleetTests
             Policy = policy,
             Service = ServiceTimeSpec.Parse(Service),
             Utilization = utilization,
-            Requests = 400_000,
+            Requests = requests,
             Seed = 1,
             StoreRoundTrip = storeTrip,
             FleetReserve = reserve,

@@ -9,14 +9,29 @@ public sealed class ReservePoolTests
     {
         var pool = new ReservePool<string>(2);
 
-        Assert.True(pool.TryBeginKeep());
-        Assert.True(pool.TryBeginKeep());
-        Assert.False(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
+        Assert.True(pool.TryBeginKeep(out _));
+        Assert.False(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("a", kept: true));
         Assert.False(pool.EndKeep("b", kept: false));
 
         Assert.Equal(1, pool.Count);
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
+    }
+
+    [Fact]
+    public void FreeSlotsToLeave_GrowWithWhatTheReplicaHolds_CountingThoseOnTheirWay()
+    {
+        var pool = new ReservePool<string>(3);
+
+        Assert.True(pool.TryBeginKeep(out var first));
+        Assert.True(pool.TryBeginKeep(out var second));
+        Assert.True(pool.EndKeep("a", kept: true));
+        Assert.Equal(1, pool.TryBeginTopUp(out var held));
+
+        Assert.Equal((1, 6), (first, second));
+        Assert.Equal(2, held);
+        Assert.Equal(11, ReservePool<string>.FreeSlotsToLeave(held));
     }
 
     [Fact]
@@ -24,32 +39,32 @@ public sealed class ReservePoolTests
     {
         var pool = new ReservePool<string>(0);
 
-        Assert.False(pool.TryBeginKeep());
-        Assert.Equal(0, pool.TryBeginTopUp());
+        Assert.False(pool.TryBeginKeep(out _));
+        Assert.Equal(0, pool.TryBeginTopUp(out _));
     }
 
     [Fact]
     public void TopUp_AsksForWhatIsMissing_OneCallAtATime()
     {
         var pool = new ReservePool<string>(3);
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("a", kept: true));
 
-        Assert.Equal(2, pool.TryBeginTopUp());
-        Assert.Equal(0, pool.TryBeginTopUp());
-        Assert.False(pool.TryBeginKeep());
+        Assert.Equal(2, pool.TryBeginTopUp(out _));
+        Assert.Equal(0, pool.TryBeginTopUp(out _));
+        Assert.False(pool.TryBeginKeep(out _));
 
         // One of the two granted: the other is no longer on its way, so a keep fits again.
         Assert.Empty(pool.EndTopUp(2, ["b"]));
         Assert.Equal(2, pool.Count);
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
     }
 
     [Fact]
     public void TryTake_TakesOnlyAUsableSlot_TheNewestFirst()
     {
         var pool = new ReservePool<string>(3);
-        Assert.Empty(pool.EndTopUp(pool.TryBeginTopUp(), ["a", "b", "c"]));
+        Assert.Empty(pool.EndTopUp(pool.TryBeginTopUp(out _), ["a", "b", "c"]));
 
         Assert.True(pool.TryTake(s => s != "c", out var taken));
         Assert.Equal("b", taken);
@@ -61,9 +76,9 @@ public sealed class ReservePoolTests
     public void ReclaimOne_GivesTheOldestBack_OrTheNextToArrive()
     {
         var pool = new ReservePool<string>(2);
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("a", kept: true));
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
 
         Assert.True(pool.TryReclaimOne(out var first));
         Assert.Equal("a", first);
@@ -74,7 +89,7 @@ public sealed class ReservePoolTests
         Assert.Equal(0, pool.Count);
 
         // And the mark is spent: the next keep is held.
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("c", kept: true));
     }
 
@@ -84,7 +99,7 @@ public sealed class ReservePoolTests
         var pool = new ReservePool<string>(2);
 
         Assert.False(pool.TryReclaimOne(out _));
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("a", kept: true));
     }
 
@@ -92,16 +107,16 @@ public sealed class ReservePoolTests
     public void ReclaimAll_ReturnsWhatIsHeld_AndReleasesWhatIsOnItsWay()
     {
         var pool = new ReservePool<string>(3);
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("a", kept: true));
-        var asked = pool.TryBeginTopUp();
+        var asked = pool.TryBeginTopUp(out _);
 
         Assert.Equal(["a"], pool.ReclaimAll());
         Assert.Equal(["b"], pool.EndTopUp(asked, ["b"]));
         Assert.Equal(0, pool.Count);
 
         // The top-up asked for two and got one: the mark for the other ends with the call, not on a later keep.
-        Assert.True(pool.TryBeginKeep());
+        Assert.True(pool.TryBeginKeep(out _));
         Assert.True(pool.EndKeep("c", kept: true));
     }
 
@@ -109,7 +124,7 @@ public sealed class ReservePoolTests
     public void ConcurrentTakesAndReclaims_HandEachSlotOutOnce()
     {
         var pool = new ReservePool<int>(1000);
-        Assert.Empty(pool.EndTopUp(pool.TryBeginTopUp(), [.. Enumerable.Range(0, 1000)]));
+        Assert.Empty(pool.EndTopUp(pool.TryBeginTopUp(out _), [.. Enumerable.Range(0, 1000)]));
         var handed = new System.Collections.Concurrent.ConcurrentBag<int>();
 
         Parallel.For(0, 2000, i =>
