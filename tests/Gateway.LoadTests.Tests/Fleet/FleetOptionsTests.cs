@@ -22,18 +22,21 @@ public sealed class FleetOptionsTests
         var options = FleetOptions.Parse(["--quick"]);
 
         Assert.Equal([0.8], options.Utilizations);
-        Assert.Equal((40, 20, true), (options.Seconds, options.WarmUpSeconds, options.Quick));
+        Assert.Equal((25, 10, true), (options.Seconds, options.WarmUpSeconds, options.Quick));
+        Assert.Equal(["ours-3", "haproxy-1", "haproxy-3", "ours-fleet-3"], options.Systems);
 
-        // Its total: start-up and simulation aside, warm-up plus one level for each of the seven set-ups in six minutes.
-        Assert.True(options.WarmUpSeconds + (options.Seconds * options.Utilizations.Count * options.Systems.Count) <= 360);
+        // Its total: warm-up, calibration and one level for each set-up, with about 5 s of settling each, in three minutes.
+        Assert.True(
+            options.WarmUpSeconds + FleetScenario.CalibrationSeconds + ((options.Seconds + 5) * options.Utilizations.Count * options.Systems.Count) <= 150);
     }
 
     [Fact]
     public void Parse_QuickAfterAnotherOption_KeepsThatOption()
     {
-        var options = FleetOptions.Parse(["--seconds", "30", "--quick"]);
+        var options = FleetOptions.Parse(["--seconds", "30", "--systems", "haproxy-1,ours-fleet-3", "--quick"]);
 
         Assert.Equal((30, true), (options.Seconds, options.Quick));
+        Assert.Equal(["haproxy-1", "ours-fleet-3"], options.Systems);
         Assert.Equal([0.8], options.Utilizations);
     }
 
