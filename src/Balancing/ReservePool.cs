@@ -85,7 +85,7 @@ internal sealed class ReservePool<TSlot>
     /// it back (three store legs), so a replica's reserve shrinks as the fleet fills up: the first slot saves its
     /// replica a store round trip on most arrivals, a second one only on arrivals closer together than a round trip.
     /// Measured in the queueing simulator (10 and 30 replicas × 100 upstreams × 4 slots at 90%): without the margin a
-    /// full reserve everywhere hid a tenth of the free slots and queued requests behind it.
+    /// full reserve everywhere hid half of the free slots (10 × 2 of about 40) and queued requests behind them.
     /// </remarks>
     public static int FreeSlotsToLeave(int held) => 1 + (5 * held);
 
