@@ -88,7 +88,7 @@ internal sealed class AccessLogWriter : IHostedService
     private static bool TryFormat(in AccessLogEntry e, DateTimeOffset now, Span<byte> destination, out int written) => Utf8.TryWrite(
         destination,
         CultureInfo.InvariantCulture,
-        $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={e.TotalMs:0.###} queue_ms={e.QueueMs:0.###} upstream_ms={Ms(e.UpstreamMs)} app_ms={Ms(e.AppMs)} ulq_ms={Ms(e.UlqMs)} outcome={e.Outcome} retries={e.Retries}\n",
+        $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={new Milliseconds(e.TotalMs)} queue_ms={new Milliseconds(e.QueueMs)} upstream_ms={new Milliseconds(e.UpstreamMs)} app_ms={new Milliseconds(e.AppMs)} ulq_ms={new Milliseconds(e.UlqMs)} outcome={e.Outcome} retries={e.Retries}\n",
         out written);
 
     /// <summary>An upper bound on a line's UTF-8 size: every string at 3 bytes per char (escaping triples), plus the figures.</summary>
@@ -121,8 +121,6 @@ internal sealed class AccessLogWriter : IHostedService
 
         return escaped.ToString();
     }
-
-    private static string Ms(double? value) => value is { } ms ? ms.ToString("0.###", CultureInfo.InvariantCulture) : "-";
 
     private async Task PumpAsync()
     {

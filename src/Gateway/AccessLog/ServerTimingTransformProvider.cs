@@ -36,16 +36,16 @@ internal sealed class ServerTimingTransformProvider(TimeProvider time, IOptionsM
 
     private static void AppendServerTiming(HttpResponse response, GatewayRequestFeature feature, TimeSpan sinceStart)
     {
-        var upstream = feature.UpstreamRoundTrip?.TotalMilliseconds ?? 0;
+        var upstream = new Milliseconds(feature.UpstreamRoundTrip?.TotalMilliseconds ?? 0);
         var own = feature.UpstreamLocalQueue is { } ulq
             ? string.Create(
                 CultureInfo.InvariantCulture,
                 stackalloc char[128],
-                $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={upstream:0.###}, ulq;dur={ulq.TotalMilliseconds:0.###}")
+                $"gateway;dur={Milliseconds.Of(sinceStart)}, queue;dur={Milliseconds.Of(feature.QueueWait)}, upstream;dur={upstream}, ulq;dur={Milliseconds.Of(ulq)}")
             : string.Create(
                 CultureInfo.InvariantCulture,
                 stackalloc char[128],
-                $"gateway;dur={sinceStart.TotalMilliseconds:0.###}, queue;dur={feature.QueueWait.TotalMilliseconds:0.###}, upstream;dur={upstream:0.###}");
+                $"gateway;dur={Milliseconds.Of(sinceStart)}, queue;dur={Milliseconds.Of(feature.QueueWait)}, upstream;dur={upstream}");
         response.Headers["Server-Timing"] = StringValues.Concat(response.Headers["Server-Timing"], own);
     }
 }
