@@ -21,6 +21,11 @@ public static class GatewayEndpointRouteBuilderExtensions
         _ = endpoints.ServiceProvider.GetRequiredService<IOptions<GatewayOptions>>().Value;
         _ = endpoints.ServiceProvider.GetRequiredService<LiveGatewayOptions>();
 
+        if (endpoints is IApplicationBuilder app)
+        {
+            app.OmitAuthorizationWhenAuthenticationIsOff();
+        }
+
         endpoints.MapGatewayMetrics();
         endpoints.MapGatewayHealth();
         endpoints.MapReverseProxy(pipeline =>

@@ -1,5 +1,6 @@
 using Gateway.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Gateway.Tests.Integration;
@@ -10,7 +11,8 @@ namespace Gateway.Tests.Integration;
 /// </summary>
 internal static class InProcessGateway
 {
-    public static Task<InProcessServer> StartAsync(string configFile, ILoggerProvider? logs = null, string environment = "Production")
+    public static Task<InProcessServer> StartAsync(
+        string configFile, ILoggerProvider? logs = null, string environment = "Production", Action<IServiceCollection>? services = null)
     {
         // The content root is the repository, so the builder loads the root appsettings.json as the real app does.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = environment, ContentRootPath = RepoLayout.Root });
@@ -23,6 +25,7 @@ internal static class InProcessGateway
         }
 
         builder.Services.AddGateway(builder.Configuration);
+        services?.Invoke(builder.Services);
         return InProcessServer.StartAsync(builder, app => app.MapGateway());
     }
 }
