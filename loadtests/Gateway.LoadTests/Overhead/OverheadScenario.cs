@@ -194,7 +194,11 @@ internal static class OverheadScenario
         var port = LoopbackPort.Free();
         return await ExternalProcess.StartAsync(
             "/bin/sh", await File.ReadAllTextAsync(config.Write()), port, "-c",
-            string.Create(CultureInfo.InvariantCulture, $"exec dotnet '{RepoLayout.GatewayDll}' --config '{{config}}' --urls http://127.0.0.1:{port} > '{{dir}}/access.log' 2>&1"));
+            // The gateway watches its config file's directory tree for edits: the config goes in a directory of its own,
+            // or every write of the access log beside it would wake that watcher (a benchmark artifact, not a deployment).
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"mkdir '{{dir}}/config' && mv '{{config}}' '{{dir}}/config/gateway.json' && exec dotnet '{RepoLayout.GatewayDll}' --config '{{dir}}/config/gateway.json' --urls http://127.0.0.1:{port} > '{{dir}}/access.log' 2>&1"));
     }
 
     private static double Median(IEnumerable<double> values) => LatencySummary.Percentile(values, 50);
