@@ -13,8 +13,8 @@ internal sealed class LabelledSeries<TKey, TChild>(SeriesLimit limit, Func<TKey,
     private readonly ConcurrentDictionary<TKey, TChild> _children = new();
     private readonly Lock _lock = new();
 
-    /// <summary>The child for <paramref name="key"/>, created on first use; null once the metric is at its limit.</summary>
-    public TChild? this[TKey key] => _children.TryGetValue(key, out var child) ? child : Add(key);
+    /// <summary>The child for <paramref name="key"/>, created on first use; null once the metric is at its limit, or while metrics are off.</summary>
+    public TChild? this[TKey key] => !limit.Recording ? null : _children.TryGetValue(key, out var child) ? child : Add(key);
 
     private TChild? Add(TKey key)
     {

@@ -17,7 +17,9 @@ internal static class MetricsServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<MetricsOptions>, MetricsOptionsValidator>();
         services.AddServerMetrics();
         services.AddSingleton(static sp => new SeriesLimit(
-            sp.GetRequiredService<IMetricFactory>(), () => sp.GetRequiredService<IOptions<MetricsOptions>>().Value.MaxSeriesPerMetric));
+            sp.GetRequiredService<IMetricFactory>(),
+            () => sp.GetRequiredService<IOptions<MetricsOptions>>().Value.MaxSeriesPerMetric,
+            () => sp.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled));
         services.AddSingleton<AdditionalMeters>();
         return services;
     }

@@ -29,6 +29,25 @@ public sealed class LabelledSeriesTests
     }
 
     [Fact]
+    public async Task Indexer_MetricsOff_KeepsNoSeriesAndCountsNoDrops()
+    {
+        var registry = Prometheus.Metrics.NewCustomRegistry();
+        var factory = Prometheus.Metrics.WithCustomRegistry(registry);
+        var counter = factory.CreateCounter("test_total", "Test.", ["destination"]);
+        var created = 0;
+        var series = new LabelledSeries<string, Counter.Child>(
+            new SeriesLimit(factory, () => 2, recording: () => false), d => { created++; return counter.WithLabels(d); });
+
+        var child = series["a"];
+
+        Assert.Null(child);
+        Assert.Equal(0, created);
+        var text = await ExposeAsync(registry);
+        Assert.DoesNotContain("destination=\"a\"", text, StringComparison.Ordinal);
+        Assert.Contains("metrics_exposition_series_dropped_total 0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Publish_SeriesMissingFromTheNextRead_IsRemovedNotLeftAtItsLastValue()
     {
         var registry = Prometheus.Metrics.NewCustomRegistry();
