@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
@@ -6,8 +7,11 @@ using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.Tests.Authentication;
 using Gateway.Tests.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
 
 namespace Gateway.Tests.Integration;
 
@@ -300,6 +304,36 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         Assert.Equal("acme", received.Single("x-tenant-id"));
     }
 
+    [Fact]
+    public async Task AuthenticationOff_AspNetCoresAuthorizationMiddlewareDoesNotRun()
+    {
+        // Off, no route may require a policy, so the middleware would only cost every request (and every waiting one) its state.
+        var probe = new AuthorizationProbe();
+        using var config = new GatewayConfigFile()
+            .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
+            .Set("ReverseProxy:Routes:demo:AuthorizationPolicy", JsonValue.Create("anonymous"));
+        await using var gateway = await InProcessGateway.StartAsync(config.Write(), services: probe.Register);
+
+        using var response = await SendRawAsync(gateway, "/x", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal([false], probe.Ran);
+    }
+
+    [Fact]
+    public async Task AuthenticationOn_AspNetCoresAuthorizationMiddlewareRunsAndRoutePoliciesHold()
+    {
+        var probe = new AuthorizationProbe();
+        await using var gateway = await StartAsync(services: probe.Register);
+
+        using var open = await SendRawAsync(gateway, "/x", token: null);
+        using var secured = await SendRawAsync(gateway, "/secure/x", token: null);
+
+        Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, secured.StatusCode);
+        Assert.Equal([true], probe.Ran);
+    }
+
     private static Action<GatewayConfigFile> WithApiKey(string tenant, string key) => config => config
         .AddApiKey(key, tenant);
 
@@ -315,7 +349,8 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
     }
 
     private async Task<InProcessServer> StartAsync(
-        Action<GatewayConfigFile>? configure = null, string environment = "Production", CapturingLoggerProvider? logs = null)
+        Action<GatewayConfigFile>? configure = null, string environment = "Production", CapturingLoggerProvider? logs = null,
+        Action<IServiceCollection>? services = null)
     {
         var config = new GatewayConfigFile()
             .AddCluster("test", GatewayPolicies.ConcurrencyAware, [_upstream.Address])
@@ -324,7 +359,7 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
             .Set("Gateway:Authentication:HmacKey", JsonValue.Create(TestTokens.HmacKey));
         configure?.Invoke(config);
         _configs.Add(config); // Kept until the class is done: the gateway reloads when its file changes or goes.
-        return await InProcessGateway.StartAsync(config.Write(), logs, environment);
+        return await InProcessGateway.StartAsync(config.Write(), logs, environment, services);
     }
 
     private Task<HttpResponseMessage> SendRawAsync(InProcessServer gateway, string path, string? token, params (string Name, string Value)[] headers)
@@ -355,5 +390,29 @@ public sealed class AuthenticationAndQdelayTests : IAsyncLifetime
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Expected success through the gateway, got {(int)response.StatusCode}: {body}");
         return new ReceivedHeaders(JsonSerializer.Deserialize<Dictionary<string, string?[]>>(body)!);
+    }
+
+    /// <summary>A transform on each upstream request that notes whether ASP.NET Core's authorization middleware marked its items.</summary>
+    private sealed class AuthorizationProbe : ITransformProvider
+    {
+        private readonly ConcurrentQueue<bool> _ran = new();
+
+        public IReadOnlyList<bool> Ran => [.. _ran];
+
+        public void Register(IServiceCollection services) => services.AddSingleton<ITransformProvider>(this);
+
+        public void ValidateRoute(TransformRouteValidationContext context)
+        {
+        }
+
+        public void ValidateCluster(TransformClusterValidationContext context)
+        {
+        }
+
+        public void Apply(TransformBuilderContext context) => context.AddRequestTransform(request =>
+        {
+            _ran.Enqueue(request.HttpContext.Items.Keys.OfType<string>().Any(key => key.Contains("Authorization", StringComparison.Ordinal)));
+            return ValueTask.CompletedTask;
+        });
     }
 }
