@@ -17,7 +17,7 @@ internal static class AuthenticationPipelineExtensions
     /// </summary>
     public static IApplicationBuilder OmitAuthorizationWhenAuthenticationIsOff(this IApplicationBuilder app)
     {
-        if (app.ApplicationServices.GetService<IAuthenticationSchemeProvider>() is null)
+        if (!IsOn(app.ApplicationServices))
         {
             app.Properties[AuthorizationMiddlewareSetKey] = true;
         }
@@ -32,11 +32,17 @@ internal static class AuthenticationPipelineExtensions
     /// </summary>
     public static IReverseProxyApplicationBuilder UseGatewayAuthentication(this IReverseProxyApplicationBuilder pipeline)
     {
-        if (pipeline.ApplicationServices.GetService<IAuthenticationSchemeProvider>() is not null)
+        if (IsOn(pipeline.ApplicationServices))
         {
             pipeline.UseMiddleware<GatewayAuthenticationMiddleware>();
         }
 
         return pipeline;
     }
+
+    /// <summary>
+    /// Whether authentication is on: its services are registered only then (<see cref="AuthenticationServiceCollectionExtensions"/>),
+    /// so both pipeline decisions read the one made at registration.
+    /// </summary>
+    private static bool IsOn(IServiceProvider services) => services.GetService<IAuthenticationSchemeProvider>() is not null;
 }
