@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Gateway.LoadBalancing;
 using Gateway.Tests.Integration.Prometheus;
 using Gateway.Tests.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using Prometheus;
 
 namespace Gateway.Tests.Integration;
 
@@ -161,6 +163,34 @@ public sealed class MetricsEndpointTests
         // With the endpoint off, /metrics is an ordinary proxied path: here the upstream answers with its own.
         Assert.Contains("# TYPE demo_slots_capacity gauge", offText, StringComparison.Ordinal);
         Assert.DoesNotContain("gateway_", offText, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MetricsOff_RequestsLeaveNoLabelledSeries_AndOnTheyDo()
+    {
+        await using var upstream = await ServerProcess.StartDemoUpstreamAsync("--DemoUpstream:ServiceTime=const:1ms");
+        using var client = new HttpClient();
+
+        async Task<string> ExposedAfterOneRequestAsync(bool enabled)
+        {
+            using var config = new GatewayConfigFile()
+                .AddCluster("c1", GatewayPolicies.ConcurrencyAware, [upstream.BaseAddress])
+                .Set("Gateway:Metrics:Enabled", JsonValue.Create(enabled));
+            await using var gateway = await InProcessGateway.StartAsync(config.Write());
+            using var response = await client.GetAsync(new Uri(gateway.BaseAddress, "/work"));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var exposition = new MemoryStream();
+            await gateway.Services.GetRequiredService<CollectorRegistry>().CollectAndExportAsTextAsync(exposition);
+            return System.Text.Encoding.UTF8.GetString(exposition.ToArray());
+        }
+
+        var off = await ExposedAfterOneRequestAsync(enabled: false);
+        var on = await ExposedAfterOneRequestAsync(enabled: true);
+
+        Assert.DoesNotContain("gateway_requests_total{", off, StringComparison.Ordinal);
+        Assert.DoesNotContain("gateway_upstream_duration_seconds_count{", off, StringComparison.Ordinal);
+        Assert.Contains("gateway_requests_total{", on, StringComparison.Ordinal);
+        Assert.Contains("gateway_upstream_duration_seconds_count{", on, StringComparison.Ordinal);
     }
 
     [Theory]
