@@ -95,11 +95,24 @@ internal sealed class GateCore<TWaiter>
     public int AcquireOrEnqueue(TWaiter waiter, IReadOnlyList<DestinationLoad> candidates, long now, out LinkedListNode<QueuedWaiter>? node)
     {
         node = null;
-        if (_queue.Count == 0 && TryAcquire(candidates, enforceLimits: true, now) is var index and >= 0)
-        {
-            return index;
-        }
+        var index = TryAcquireAhead(candidates, now);
+        return index >= 0 ? index : Enqueue(waiter, candidates, out node);
+    }
 
+    /// <summary>
+    /// <see cref="AcquireOrEnqueue"/>'s first half, for a caller that makes its waiter only when it must wait: the
+    /// candidate index granted, or -1 when someone is already waiting or no slot is free.
+    /// </summary>
+    public int TryAcquireAhead(IReadOnlyList<DestinationLoad> candidates, long now) =>
+        _queue.Count == 0 ? TryAcquire(candidates, enforceLimits: true, now) : -1;
+
+    /// <summary>
+    /// <see cref="AcquireOrEnqueue"/>'s second half: queues <paramref name="waiter"/> at the back, or returns
+    /// <see cref="QueueFull"/>.
+    /// </summary>
+    public int Enqueue(TWaiter waiter, IReadOnlyList<DestinationLoad> candidates, out LinkedListNode<QueuedWaiter>? node)
+    {
+        node = null;
         if (_queue.Count >= Settings.MaxQueueLength)
         {
             return QueueFull;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Tasks.Sources;
 using Gateway.Balancing;
 using Gateway.Fleet;
 using Gateway.UpstreamFeedback;
@@ -81,53 +82,51 @@ internal sealed class ClusterGate
     /// Takes a slot on the destination with the most room, or waits in FIFO order for one.
     /// Fails fast when the queue is full; gives up at the queue timeout or when the client aborts.
     /// </summary>
-    public async ValueTask<GateResult> AcquireAsync(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, CancellationToken aborted)
+    public ValueTask<GateResult> AcquireAsync(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, CancellationToken aborted)
     {
         var start = _time.GetTimestamp();
-        if (_fleet is { Active: true } fleet && await AcquireFromFleetAsync(fleet, cluster, candidates, start, aborted) is { } shared)
-        {
-            return shared;
-        }
+        return _fleet is { Active: true } fleet
+            ? AcquireFromFleetOrLocallyAsync(fleet, cluster, candidates, start, aborted)
+            : AcquireLocally(cluster, candidates, start, aborted);
+    }
 
-        Waiter waiter;
-        ClusterGateSettings settings;
+    private async ValueTask<GateResult> AcquireFromFleetOrLocallyAsync(
+        FleetCoordinator fleet, ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, long start, CancellationToken aborted) =>
+        await AcquireFromFleetAsync(fleet, cluster, candidates, start, aborted) is { } shared
+            ? shared
+            : await AcquireLocally(cluster, candidates, start, aborted);
+
+    /// <summary>
+    /// Not an async method: a request granted at once allocates no waiter, and one that waits holds only its
+    /// <see cref="Waiter"/> (the awaitable itself, armed with its timeout and abort), not a state machine as well.
+    /// </summary>
+    private ValueTask<GateResult> AcquireLocally(ClusterModel? cluster, IReadOnlyList<DestinationState> candidates, long start, CancellationToken aborted)
+    {
         lock (_sync)
         {
-            settings = RefreshLocked(cluster);
+            var settings = RefreshLocked(cluster);
             var loads = LoadsLocked(candidates);
-            waiter = new Waiter(this, candidates);
-            var index = _core.AcquireOrEnqueue(waiter, loads, start, out var node);
+            var index = _core.TryAcquireAhead(loads, start);
             if (index >= 0)
             {
-                return new GateResult(GateOutcome.Granted, new DestinationLease(this, loads[index], candidates[index]), TimeSpan.Zero);
+                return new(new GateResult(GateOutcome.Granted, new DestinationLease(this, loads[index], candidates[index]), TimeSpan.Zero));
             }
 
-            if (index == GateCore<Waiter>.QueueFull)
+            var waiter = new Waiter(this, candidates, start, aborted);
+            if (_core.Enqueue(waiter, loads, out var node) == GateCore<Waiter>.QueueFull)
             {
-                return new GateResult(GateOutcome.QueueFull, null, TimeSpan.Zero);
+                return new(new GateResult(GateOutcome.QueueFull, null, TimeSpan.Zero));
             }
 
             waiter.Node = node;
             _queueLength = _core.QueueLength;
             ScheduleRetryLocked(start);
-        }
 
-        // One timer and one registration on the request's own token, rather than a timeout token source linked with
-        // it: a waiting request holds about 450 bytes less (queue-memory scenario). Abandon is a no-op once granted.
-        DestinationLease? granted;
-        using (_time.CreateTimer(static state => ((Waiter)state!).Abandon(), waiter, settings.QueueTimeout, Timeout.InfiniteTimeSpan))
-        using (aborted.UnsafeRegister(static state => ((Waiter)state!).Abandon(), waiter))
-        {
-            granted = await waiter.Completion.Task.ConfigureAwait(false);
+            // Armed under the lock, once queued: a grant or timeout reaches the waiter only after the lock is let go,
+            // and a client that already went away abandons it here, before anyone awaits it.
+            waiter.Arm(settings.QueueTimeout);
+            return new(waiter, 0);
         }
-
-        var waited = _time.GetElapsedTime(start);
-        if (granted is not null)
-        {
-            return new GateResult(GateOutcome.Granted, granted, waited);
-        }
-
-        return new GateResult(aborted.IsCancellationRequested ? GateOutcome.ClientAborted : GateOutcome.QueueTimeout, null, waited);
     }
 
     /// <summary>
@@ -340,11 +339,11 @@ internal sealed class ClusterGate
         {
             if (RuntimeHelpers.TryEnsureSufficientExecutionStack())
             {
-                waiter.Completion.TrySetResult(lease);
+                waiter.Complete(lease);
             }
             else
             {
-                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.Completion.TrySetResult(state.Lease), (Waiter: waiter, Lease: lease), preferLocal: false);
+                ThreadPool.UnsafeQueueUserWorkItem(static state => state.Waiter.Complete(state.Lease), (Waiter: waiter, Lease: lease), preferLocal: false);
             }
         }
     }
@@ -362,7 +361,7 @@ internal sealed class ClusterGate
             _queueLength = _core.QueueLength;
         }
 
-        waiter.Completion.TrySetResult(null);
+        waiter.Complete(null);
     }
 
     private ClusterGateSettings RefreshLocked(ClusterModel? cluster)
@@ -466,16 +465,63 @@ internal sealed class ClusterGate
         Complete(grants);
     }
 
-    private sealed class Waiter(ClusterGate gate, IReadOnlyList<DestinationState> candidates)
+    /// <summary>
+    /// A queued request, and what it awaits: completed once, with a lease or (abandoned at its timeout or by its client)
+    /// without. Continuations run inline: the freed slot goes straight to the waiting request on the releasing thread,
+    /// outside the lock, instead of after a thread-pool hop that leaves the upstream's slot idle meanwhile.
+    /// </summary>
+    private sealed class Waiter(ClusterGate gate, IReadOnlyList<DestinationState> candidates, long start, CancellationToken aborted)
+        : IValueTaskSource<GateResult>
     {
-        public IReadOnlyList<DestinationState> Candidates { get; } = candidates;
+        private ManualResetValueTaskSourceCore<GateResult> _result;
+        private ITimer? _timeout;
+        private CancellationTokenRegistration _abort;
+        private bool _completed;
 
-        // Continuations run inline: the freed slot goes straight to the waiting request on the releasing thread,
-        // outside the lock, instead of after a thread-pool hop that leaves the upstream's slot idle meanwhile.
-        public TaskCompletionSource<DestinationLease?> Completion { get; } = new();
+        public IReadOnlyList<DestinationState> Candidates { get; } = candidates;
 
         public LinkedListNode<GateCore<Waiter>.QueuedWaiter>? Node { get; set; }
 
-        public void Abandon() => gate.Abandon(this);
+        /// <summary>
+        /// One timer and one registration on the request's own token, rather than a timeout token source linked with it
+        /// (about 450 bytes less per waiting request in the queue-memory scenario). Called under the gate's lock.
+        /// </summary>
+        public void Arm(TimeSpan timeout)
+        {
+            _timeout = gate._time.CreateTimer(static state => ((Waiter)state!).Abandon(), this, timeout, Timeout.InfiniteTimeSpan);
+            _abort = aborted.UnsafeRegister(static state => ((Waiter)state!).Abandon(), this);
+            if (_completed)
+            {
+                // The client had already gone: the registration abandoned the waiter as it was made.
+                Disarm();
+            }
+        }
+
+        /// <summary>Called once: by the grant, or by <see cref="Abandon"/> for the waiter it took out of the queue.</summary>
+        public void Complete(DestinationLease? lease)
+        {
+            _completed = true;
+            Disarm();
+            var waited = gate._time.GetElapsedTime(start);
+            _result.SetResult(lease is not null
+                ? new GateResult(GateOutcome.Granted, lease, waited)
+                : new GateResult(aborted.IsCancellationRequested ? GateOutcome.ClientAborted : GateOutcome.QueueTimeout, null, waited));
+        }
+
+        public GateResult GetResult(short token) => _result.GetResult(token);
+
+        public ValueTaskSourceStatus GetStatus(short token) => _result.GetStatus(token);
+
+        public void OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+            _result.OnCompleted(continuation, state, token, flags);
+
+        /// <summary>A no-op once granted.</summary>
+        private void Abandon() => gate.Abandon(this);
+
+        private void Disarm()
+        {
+            _timeout?.Dispose();
+            _abort.Dispose();
+        }
     }
 }
