@@ -84,11 +84,15 @@ internal sealed class AccessLogWriter : IHostedService
         return Encoding.UTF8.GetString(buffer, 0, TryFormat(e, now, buffer, out var written) ? written : 0);
     }
 
-    /// <summary>Formats one line into <paramref name="destination"/>; false when it does not fit.</summary>
+    /// <summary>
+    /// Formats one line into <paramref name="destination"/>; false when it does not fit. The time is ISO 8601 to the
+    /// millisecond, written as the standard <c>s</c> format (which the runtime writes directly) plus the milliseconds:
+    /// the custom format <c>yyyy-MM-ddTHH:mm:ss.fffZ</c> gave the same text at about 0.15 µs more per line (perf).
+    /// </summary>
     private static bool TryFormat(in AccessLogEntry e, DateTimeOffset now, Span<byte> destination, out int written) => Utf8.TryWrite(
         destination,
         CultureInfo.InvariantCulture,
-        $"{now.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ} {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={new Milliseconds(e.TotalMs)} queue_ms={new Milliseconds(e.QueueMs)} upstream_ms={new Milliseconds(e.UpstreamMs)} app_ms={new Milliseconds(e.AppMs)} ulq_ms={new Milliseconds(e.UlqMs)} outcome={e.Outcome} retries={e.Retries}\n",
+        $"{now.UtcDateTime:s}.{now.UtcDateTime.Millisecond:D3}Z {e.Method} {Escape(e.Path)} route={e.Route} cluster={e.Cluster} destination={e.Destination} status={e.Status} total_ms={new Milliseconds(e.TotalMs)} queue_ms={new Milliseconds(e.QueueMs)} upstream_ms={new Milliseconds(e.UpstreamMs)} app_ms={new Milliseconds(e.AppMs)} ulq_ms={new Milliseconds(e.UlqMs)} outcome={e.Outcome} retries={e.Retries}\n",
         out written);
 
     /// <summary>An upper bound on a line's UTF-8 size: every string at 3 bytes per char (escaping triples), plus the figures.</summary>

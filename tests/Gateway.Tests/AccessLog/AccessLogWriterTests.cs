@@ -22,6 +22,20 @@ public sealed class AccessLogWriterTests
             AccessLogWriter.Format(Entry(), Now));
     }
 
+    [Theory]
+    [InlineData(0, 0, 0)]
+    [InlineData(7, 9, 0)]
+    [InlineData(999, 0, 2)]
+    [InlineData(40, 30, -5)]
+    public void Format_Time_IsUtcToTheMillisecondWithLeadingZeros(int millisecond, int tick, int offsetHours)
+    {
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, millisecond, TimeSpan.FromHours(offsetHours)).AddTicks(tick);
+
+        var line = AccessLogWriter.Format(Entry(), now);
+
+        Assert.StartsWith(now.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture) + " GET ", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Format_MissingFigures_AreDashes()
     {
